@@ -93,7 +93,16 @@ class Cast:
     dtype: DType
 
 
-Expr = Const | Var | Load | Bin | Unary | Call | Select | Cast
+@dataclass(frozen=True, slots=True)
+class Dim:
+    """The extent of an array along an axis: Python's `len(a)`, `A.shape[1]`, C++'s `v.size()`, `m[0].size()`."""
+
+    array: str
+    axis: int
+    dtype: DType = DType.I64
+
+
+Expr = Const | Var | Load | Bin | Unary | Call | Select | Cast | Dim
 
 # ----------------------------------------------------------------------------------------------------- statements
 

@@ -103,7 +103,16 @@ class Reduce:
     dtype: DType
 
 
-Expr = Const | Scalar | Idx | Access | Bin | Unary | Call | Select | Cast | Reduce
+@dataclass(frozen=True, slots=True)
+class Dim:
+    """The extent of a tensor along an axis, written `dim(A, 1)`: sizes that the source reads off its arrays."""
+
+    tensor: str
+    axis: int
+    dtype: DType = DType.I64
+
+
+Expr = Const | Scalar | Idx | Access | Bin | Unary | Call | Select | Cast | Reduce | Dim
 
 
 @dataclass(frozen=True, slots=True)
