@@ -1,0 +1,356 @@
+"""The C and C++ frontend: tree-sitter parse -> one `KernelFunction` per function definition.
+
+    parse_functions(source, language, path) -> (functions, errors)
+
+File-level facts come first: constants (`#define N 16`, `enum`, file-scope `const int`), and helpers (functions
+that are straight-line code ending in `return expr`, inlined at call sites). Then every function definition is
+translated (c_stmts). Syntax errors become `SourceError`s; the statements that contain them become `Unsupported`,
+and other functions still translate. No input raises.
+
+Parameter conventions: `T *p`, `T p[]`, `T **A`, `T A[N][M]`, `std::vector<...>` are arrays (rank from the
+declarator; `shape` where sizes are written). A `T *out` used only as `*out` or `out[0]` is a scalar passed by
+reference (`Param(kind="scalar", by_reference=True)`), read and written as `Var("out")`; so is C++'s `T &out`.
+A function returning an array returns `Return(Var(name))` with the array's element dtype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import tree_sitter_c
+import tree_sitter_cpp
+from tree_sitter import Language as TSLanguage
+from tree_sitter import Node, Parser
+
+from ..common import DType, Language, SourceError
+from ..kernel.nodes import Const, Expr, KernelFunction, Param, Unsupported
+from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
+from .c_exprs import expr
+from .c_loops import descendants
+from .c_stmts import block
+from .c_types import Decl, declared, text, type_info
+
+_MAX_ERRORS = 100
+_CONTAINERS = frozenset({
+    "preproc_ifdef", "preproc_if", "preproc_else", "preproc_elif", "preproc_elifdef", "linkage_specification",
+    "declaration_list", "namespace_definition", "template_declaration",
+})
+
+
+@lru_cache(maxsize=2)
+def _parser(language: Language) -> Parser:
+    grammar = tree_sitter_cpp.language() if language is Language.CPP else tree_sitter_c.language()
+    return Parser(TSLanguage(grammar))
+
+
+def parse_functions(
+    source: bytes, language: Language, path: str
+) -> tuple[tuple[KernelFunction, ...], tuple[SourceError, ...]]:
+    """Every function definition in a C or C++ file as Kernel IR, and the file's syntax errors."""
+    if language not in (Language.C, Language.CPP):
+        return (), (SourceError(f"the C/C++ frontend cannot read {language.value} files", path),)
+    tree = _parser(language).parse(source)
+    root = tree.root_node
+    errors = syntax_errors(root, path)
+    definitions = list(_definitions(root))
+    consts = _constants(root, language)
+    helpers = _helpers(definitions, language, consts)
+    functions = tuple(_function(node, language, consts, helpers) for node in definitions)
+    return functions, errors
+
+
+def syntax_errors(root: Node, path: str) -> tuple[SourceError, ...]:
+    """The outermost ERROR and MISSING nodes, in source order."""
+    errors: list[SourceError] = []
+    stack = [root]
+    while stack and len(errors) < _MAX_ERRORS:
+        node = stack.pop()
+        line, column = node.start_point
+        if node.is_missing:
+            errors.append(SourceError(f"syntax error: missing `{node.type}`", path, line, column,
+                                      hint="the code there is incomplete"))
+        elif node.is_error:
+            snippet = " ".join(text(node).split())[:30]
+            errors.append(SourceError(f"syntax error near `{snippet}`", path, line, column))
+        elif node.has_error:
+            stack.extend(reversed(node.children))
+    return tuple(sorted(errors, key=lambda e: (e.line or 0, e.column or 0)))
+
+
+def _definitions(root: Node) -> Iterator[Node]:
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.type == "function_definition":
+            yield node
+        elif node.type in _CONTAINERS:
+            stack.extend(reversed(node.children))
+
+
+# ------------------------------------------------------------------------------------------------- constants
+
+
+def _constants(root: Node, language: Language) -> dict[str, Const]:
+    consts: dict[str, Const] = {}
+    ctx = Ctx(language, consts, {})
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.type == "preproc_def":
+            _define(ctx, node, language)
+        elif node.type == "enum_specifier":
+            _enum(ctx, node)
+        elif node.type in ("declaration", "type_definition"):
+            _const_declaration(ctx, node)
+        elif node.type in _CONTAINERS:
+            stack.extend(reversed(node.children))
+    return consts
+
+
+def _define(ctx: Ctx, node: Node, language: Language) -> None:
+    name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+    if name is None or value is None:
+        return
+    snippet = b"int __tensorlift_value = (" + (value.text or b"") + b");"
+    parsed = _parser(language).parse(snippet).root_node
+    if parsed.has_error:
+        return
+    for child in descendants(parsed):
+        if child.type == "init_declarator":
+            init = child.child_by_field_name("value")
+            if init is not None:
+                _record(ctx, text(name), init)
+            return
+
+
+def _record(ctx: Ctx, name: str, node: Node) -> None:
+    try:
+        value = expr(ctx, node)
+    except (Reject, RecursionError):
+        return
+    if isinstance(value, Const):
+        ctx.consts[name] = value
+
+
+def _enum(ctx: Ctx, node: Node) -> None:
+    body = node.child_by_field_name("body")
+    if body is None:
+        return
+    following = 0
+    for enumerator in body.named_children:
+        if enumerator.type != "enumerator":
+            continue
+        name, value = enumerator.child_by_field_name("name"), enumerator.child_by_field_name("value")
+        if name is None:
+            continue
+        if value is not None:
+            _record(ctx, text(name), value)
+            recorded = ctx.consts.get(text(name))
+            if recorded is None or not isinstance(recorded.value, int):
+                return  # later enumerators count from a value we do not know
+            following = int(recorded.value)
+        else:
+            ctx.consts[text(name)] = Const(following, DType.I32)
+        following += 1
+
+
+def _const_declaration(ctx: Ctx, node: Node) -> None:
+    type_node = node.child_by_field_name("type")
+    if type_node is not None and type_node.type == "enum_specifier":
+        _enum(ctx, type_node)
+    qualifiers = {text(c) for c in node.children if c.type == "type_qualifier"}
+    if not qualifiers & {"const", "constexpr"} or node.type != "declaration":
+        return
+    base = type_info(type_node)
+    for child in node.children_by_field_name("declarator"):
+        decl = declared(base, child)
+        if decl is not None and decl.rank == 0 and decl.init is not None and base.dtype is not None:
+            _record(ctx, decl.name, decl.init)
+            value = ctx.consts.get(decl.name)
+            if value is not None and value.dtype is not base.dtype:
+                ctx.consts[decl.name] = _as(value, base.dtype)
+
+
+def _as(value: Const, dtype: DType) -> Const:
+    from .c_arith import convert
+
+    converted = convert(value, dtype)
+    return converted if isinstance(converted, Const) else value
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+def _helpers(definitions: list[Node], language: Language, consts: dict[str, Const]) -> dict[str, Helper]:
+    helpers: dict[str, Helper] = {}
+    for node in definitions:
+        helper = _helper(node, language, consts)
+        if helper is not None:
+            helpers[helper.name] = helper
+    return helpers
+
+
+def _helper(node: Node, language: Language, consts: dict[str, Const]) -> Helper | None:
+    if node.has_error:
+        return None
+    found = _signature(node)
+    body = node.child_by_field_name("body")
+    if found is None or body is None:
+        return None
+    name, returns, params_node = found
+    if returns.rank or returns.base.dtype is None:
+        return None
+    statements = tuple(c for c in body.named_children if c.type != "comment")
+    if not statements or statements[-1].type != "return_statement" or not statements[-1].named_child_count:
+        return None
+    if any(s.type not in ("declaration", "expression_statement") for s in statements[:-1]):
+        return None
+    params: list[tuple[str, DType, int]] = []
+    for decl in _parameters(params_node):
+        if decl is None or decl.base.dtype is None:
+            return None
+        params.append((decl.name, decl.base.dtype, decl.rank))
+    return Helper(name, tuple(params), statements, returns.base.dtype)
+
+
+def _signature(node: Node) -> tuple[str, Decl, Node] | None:
+    """(name, the return type as a Decl, the parameter list) of a function definition."""
+    base = type_info(node.child_by_field_name("type"))
+    declarator = node.child_by_field_name("declarator")
+    pointers = 0
+    reference = False
+    while declarator is not None and declarator.type in ("pointer_declarator", "reference_declarator"):
+        if declarator.type == "pointer_declarator":
+            pointers += 1
+        else:
+            reference = True
+        inner = declarator.child_by_field_name("declarator")
+        declarator = inner if inner is not None else (
+            declarator.named_children[-1] if declarator.named_child_count else None)
+    if declarator is None or declarator.type != "function_declarator":
+        return None
+    name_node = declarator.child_by_field_name("declarator")
+    params = declarator.child_by_field_name("parameters")
+    if name_node is None or params is None:
+        return None
+    return text(name_node), Decl(text(name_node), name_node, base, pointers, (), reference), params
+
+
+def _parameters(params: Node) -> Iterator[Decl | None]:
+    for child in params.named_children:
+        if child.type == "comment":
+            continue
+        if child.type != "parameter_declaration":
+            yield None
+            continue
+        base = type_info(child.child_by_field_name("type"))
+        declarator = child.child_by_field_name("declarator")
+        if declarator is None:
+            if text(child.child_by_field_name("type")) == "void":
+                continue
+            yield None
+            continue
+        yield declared(base, declarator)
+
+
+# -------------------------------------------------------------------------------------------------- functions
+
+
+def _function(node: Node, language: Language, consts: dict[str, Const], helpers: dict[str, Helper]) -> KernelFunction:
+    span = span_of(node)
+    found = _signature(node)
+    if found is None:
+        name = "<unnamed>"
+        reason = f"line {node.start_point[0] + 1}: this function's declarator is not understood"
+        return KernelFunction(name, language, (), (Unsupported(reason, span),), span)
+    name, returns, params_node = found
+    ctx = Ctx(language, consts, helpers)
+    ctx.return_dtype = returns.base.dtype if returns.rank == 0 else None
+    body = node.child_by_field_name("body")
+    uses = _identifier_uses(body)
+    ctx.names = set(uses)
+    params: list[Param] = []
+    problems: list[Unsupported] = []
+    for position, decl in enumerate(_parameters(params_node)):
+        if decl is None:
+            line = params_node.start_point[0] + 1
+            problems.append(Unsupported(f"line {line}: parameter {position + 1} is not understood", span))
+            continue
+        ctx.names.add(decl.name)
+        param, sym = _parameter(ctx, decl, uses.get(decl.name, []))
+        ctx.declare(decl.name, sym)
+        if param is not None:
+            params.append(param)
+    if params_node.has_error or body is None:
+        problem = f"line {node.start_point[0] + 1}: syntax error in the function header"
+        return KernelFunction(name, language, tuple(params), (Unsupported(problem, span),), span)
+    try:
+        statements = block(ctx, body.named_children)
+    except RecursionError:
+        statements = [Unsupported(f"line {node.start_point[0] + 1}: this function is nested too deeply", span)]
+    param_names = {p.name for p in params}
+    local_params = tuple(p for n, p in ctx.locals.items() if n not in param_names)
+    return KernelFunction(name, language, tuple(params), (*problems, *statements), span, local_params)
+
+
+def _parameter(ctx: Ctx, decl: Decl, uses: list[Node]) -> tuple[Param | None, Sym]:
+    base, name = decl.base, decl.name
+    if base.dtype is None:
+        reason = f"parameter `{name}` has {base.problem or 'an unknown type'}, which is not supported"
+        return None, OpaqueSym(reason)
+    dtype = base.dtype
+    if decl.rank == 0:
+        return Param(name, "scalar", dtype, by_reference=decl.reference), ScalarSym(name, dtype)
+    if decl.pointers == 1 and decl.rank == 1 and _only_dereferenced(uses):
+        return Param(name, "scalar", dtype, by_reference=True), ScalarSym(name, dtype, deref=True)
+    shape: tuple[Expr | None, ...] | None = None
+    if decl.sizes:
+        shape = (None,) * (decl.pointers + base.vector_rank) + tuple(_size(ctx, s) for s in decl.sizes)
+    # C array parameters decay to pointers, so they may be moved; vectors may not.
+    movable = decl.pointers > 0 or bool(decl.sizes)
+    param = Param(name, "array", dtype, decl.rank, shape, by_reference=decl.reference)
+    return param, ViewSym(name, dtype, decl.rank, pointer=movable)
+
+
+def _size(ctx: Ctx, node: Node | None) -> Expr | None:
+    if node is None:
+        return None
+    try:
+        return expr(ctx, node)
+    except (Reject, RecursionError):
+        return None
+
+
+def _only_dereferenced(uses: list[Node]) -> bool:
+    """Whether every use of a pointer parameter is `*p` or `p[0]` (a scalar passed by reference)."""
+    if not uses:
+        return False
+    for use in uses:
+        parent = use.parent
+        if parent is None:
+            return False
+        if parent.type == "pointer_expression" and text(parent.child_by_field_name("operator")) == "*":
+            continue
+        if parent.type == "subscript_expression" and parent.child_by_field_name("argument") == use:
+            index = parent.child_by_field_name("index")
+            if index is None:
+                indices = parent.child_by_field_name("indices")
+                index = indices.named_children[0] if indices is not None and indices.named_child_count == 1 else None
+            if index is not None and text(index) == "0":
+                continue
+        return False
+    return True
+
+
+def _identifier_uses(body: Node | None) -> dict[str, list[Node]]:
+    uses: dict[str, list[Node]] = {}
+    if body is None:
+        return uses
+    for node in descendants(body):
+        if node.type == "identifier":
+            uses.setdefault(text(node), []).append(node)
+    return uses
+
+
+__all__ = ["parse_functions", "syntax_errors"]

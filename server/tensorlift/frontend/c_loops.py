@@ -1,0 +1,304 @@
+"""`for` loop headers in normal form, and what a loop body does to the pointers that live across iterations.
+
+A header `for (init; var OP bound; update)` becomes `Loop(var, start, stop, step)` with Python `range` semantics.
+A pointer moved by `c` per iteration (`*p++` once, or once per inner iteration times the inner trip count) has,
+at the start of iteration number `count(loop)`, the offset `entry + count * c`; after the loop, `entry + trips *
+c`. Trip counts assume non-empty ranges where the source implies them (a loop from 0 to n runs n times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from ..common import BinOp, DType
+from ..kernel.nodes import Bin, Cast, Const, Expr, Load, Param, Select, Unary, Var
+from ..kernel.nodes import Call as KCall
+from .c_arith import add, binary, const_int, int_value, mul, sub
+from .c_context import Ctx, Loop, Reject, ScalarSym, ViewSym
+from .c_exprs import expr
+from .c_types import declared, text, type_info
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="}
+
+
+def descendants(node: Node) -> Iterator[Node]:
+    """Every named node under `node` (iterative: deep nesting must not exhaust the Python stack)."""
+    stack = list(reversed(node.named_children))
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.named_children))
+
+
+def assigned_names(node: Node | None) -> set[str]:
+    """Identifiers written in `node`: assignment targets and `++`/`--` operands."""
+    names: set[str] = set()
+    if node is None:
+        return names
+    for current in descendants(node):
+        if current.type == "assignment_expression":
+            left = current.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                names.add(text(left))
+        elif current.type == "update_expression":
+            argument = current.child_by_field_name("argument")
+            if argument is not None and argument.type == "identifier":
+                names.add(text(argument))
+    return names
+
+
+def identifiers(node: Node | None) -> set[str]:
+    if node is None:
+        return set()
+    found = {text(n) for n in descendants(node) if n.type == "identifier"}
+    if node.type == "identifier":
+        found.add(text(node))
+    return found
+
+
+def count(loop: Loop) -> Expr:
+    """The iteration number (0, 1, ...) as an expression of the loop variable."""
+    index: Expr = loop.index
+    if loop.step == 1:
+        return sub(index, loop.start)
+    if loop.step == -1:
+        return sub(loop.start, index)
+    return binary(BinOp.DIV_TRUNC, sub(index, loop.start), const_int(loop.step))
+
+
+def trips(loop: Loop) -> Expr:
+    """How many iterations the loop makes (for a non-empty range)."""
+    if loop.step == 1:
+        return sub(loop.stop, loop.start)
+    if loop.step == -1:
+        return sub(loop.start, loop.stop)
+    size = abs(loop.step)
+    distance = sub(loop.stop, loop.start) if loop.step > 0 else sub(loop.start, loop.stop)
+    return binary(BinOp.DIV_TRUNC, add(distance, const_int(size - 1)), const_int(size))
+
+
+def mentions(e: Expr, names: set[str]) -> bool:
+    """Whether `e` reads any scalar in `names`."""
+    match e:
+        case Var():
+            return e.name in names
+        case Const():
+            return False
+        case Load():
+            return any(mentions(i, names) for i in e.indices)
+        case Bin():
+            return mentions(e.lhs, names) or mentions(e.rhs, names)
+        case Unary() | Cast():
+            return mentions(e.operand, names)
+        case KCall():
+            return any(mentions(a, names) for a in e.args)
+        case Select():
+            return mentions(e.cond, names) or mentions(e.then, names) or mentions(e.else_, names)
+        case _:
+            return False
+
+
+# --------------------------------------------------------------------------------------------------- headers
+
+
+def header(ctx: Ctx, node: Node) -> tuple[Loop, list[Node]]:
+    """Normalise a `for` header; declares the loop variable in the current scope. Returns the loop and the extra
+    update expressions (`i++, p++`: the `p++`), which run at the end of each iteration."""
+    var, dtype, start = _init(ctx, node)
+    condition = node.child_by_field_name("condition")
+    if condition is None:
+        raise Reject(node, "a `for` loop without a condition is not supported")
+    op, bound_node = _comparison(condition, var)
+    bound = expr(ctx, bound_node)
+    if mentions(bound, {var}):
+        raise Reject(condition, f"the loop bound `{text(bound_node)}` depends on the loop variable `{var}`")
+    step, extras = _update(ctx, node, var)
+    if (step > 0 and op in (">", ">=")) or (step < 0 and op in ("<", "<=")):
+        raise Reject(node, f"the loop `{var}` moves away from its bound; it would not terminate as written")
+    if op == "!=" and abs(step) != 1:
+        raise Reject(condition, f"`{var} != bound` with step {step} is not supported; use `<` or `>`")
+    match op:
+        case "<=":
+            stop = add(bound, const_int(1))
+        case ">=":
+            stop = sub(bound, const_int(1))
+        case _:
+            stop = bound
+    return Loop(var, dtype, start, stop, step), extras
+
+
+def _init(ctx: Ctx, node: Node) -> tuple[str, DType, Expr]:
+    init = node.child_by_field_name("initializer")
+    if init is None:
+        raise Reject(node, "a `for` loop without an initialiser is not supported; start the counter in the header")
+    if init.type == "declaration":
+        declarators = init.children_by_field_name("declarator")
+        if len(declarators) != 1:
+            raise Reject(init, "a `for` header that declares several variables is not supported")
+        base = type_info(init.child_by_field_name("type"))
+        decl = declared(base, declarators[0])
+        if decl is None or decl.rank or decl.init is None or base.dtype is None or not base.dtype.is_int:
+            raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
+        start = expr(ctx, decl.init)
+        ctx.declare(decl.name, ScalarSym(decl.name, base.dtype))
+        ctx.add_local(_scalar_local(decl.name, base.dtype))
+        return decl.name, base.dtype, start
+    if init.type == "assignment_expression" and text(init.child_by_field_name("operator")) == "=":
+        left, right = init.child_by_field_name("left"), init.child_by_field_name("right")
+        sym = ctx.lookup(text(left)) if left is not None and left.type == "identifier" else None
+        if isinstance(sym, ScalarSym) and not sym.deref and sym.dtype.is_int and right is not None:
+            return sym.name, sym.dtype, expr(ctx, right)
+    if init.type == "comma_expression":
+        raise Reject(init, "a `for` header that initialises several variables is not supported")
+    raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
+
+
+def _scalar_local(name: str, dtype: DType) -> Param:
+    return Param(name, "scalar", dtype)
+
+
+def _comparison(condition: Node, var: str) -> tuple[str, Node]:
+    if condition.type == "binary_expression":
+        op = text(condition.child_by_field_name("operator"))
+        left, right = condition.child_by_field_name("left"), condition.child_by_field_name("right")
+        if op in _FLIP and left is not None and right is not None:
+            if left.type == "identifier" and text(left) == var:
+                return op, right
+            if right.type == "identifier" and text(right) == var:
+                return _FLIP[op], left
+    raise Reject(condition, f"the loop condition `{text(condition)}` is not a comparison of `{var}` with a bound")
+
+
+def _update(ctx: Ctx, node: Node, var: str) -> tuple[int, list[Node]]:
+    update = node.child_by_field_name("update")
+    if update is None:
+        raise Reject(node, f"a `for` loop without an update of `{var}` is not supported")
+    parts = _comma_parts(update)
+    steps = [(part, _step(ctx, part, var)) for part in parts]
+    mine = [(part, step) for part, step in steps if step is not None]
+    if len(mine) != 1:
+        raise Reject(update, f"the loop update `{text(update)}` does not step `{var}` by a constant")
+    return mine[0][1] or 0, [part for part, step in steps if step is None]
+
+
+def _comma_parts(node: Node) -> list[Node]:
+    if node.type != "comma_expression":
+        return [node]
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    return [*_comma_parts(left), *_comma_parts(right)] if left is not None and right is not None else [node]
+
+
+def _step(ctx: Ctx, part: Node, var: str) -> int | None:
+    """The constant step `part` applies to `var`; None when `part` does not touch `var`."""
+    if part.type == "update_expression":
+        argument = part.child_by_field_name("argument")
+        if argument is None or text(argument) != var:
+            return None
+        return 1 if text(part.child_by_field_name("operator")) == "++" else -1
+    if part.type == "assignment_expression":
+        left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
+        if left is None or right is None or text(left) != var:
+            return None
+        op = text(part.child_by_field_name("operator"))
+        if op in ("+=", "-="):
+            amount = int_value(expr(ctx, right))
+            if amount:
+                return amount if op == "+=" else -amount
+        if op == "=" and right.type == "binary_expression":
+            inner_op = text(right.child_by_field_name("operator"))
+            a, b = right.child_by_field_name("left"), right.child_by_field_name("right")
+            if a is not None and b is not None and inner_op in ("+", "-"):
+                if text(a) == var and var not in identifiers(b):
+                    amount = int_value(expr(ctx, b))
+                    if amount:
+                        return amount if inner_op == "+" else -amount
+                if inner_op == "+" and text(b) == var and var not in identifiers(a):
+                    amount = int_value(expr(ctx, a))
+                    if amount:
+                        return amount
+        raise Reject(part, f"the loop update `{text(part)}` does not step `{var}` by a non-zero constant")
+    return None
+
+
+# ------------------------------------------------------------------------------------------ carried pointers
+
+
+def carried_pointers(
+    ctx: Ctx, body: Node | None, extras: list[Node], loop: Loop
+) -> dict[str, tuple[ViewSym, Expr | None]]:
+    """Pointers alive before the loop that its body moves: name -> (view at entry, per-iteration move, or None when
+    the body re-points it, so its entry value is never carried over)."""
+    written = assigned_names(body)
+    for extra in extras:
+        written |= assigned_names(extra) | identifiers(extra)
+    result: dict[str, tuple[ViewSym, Expr | None]] = {}
+    for name, sym in list(ctx.visible()):
+        if not isinstance(sym, ViewSym) or not sym.pointer or name not in written:
+            continue
+        per: Expr | None = const_int(0)
+        for part in ([body] if body is not None else []) + extras:
+            moved_by = _moves(ctx, part, name, loop)
+            per = None if per is None or moved_by is None else add(per, moved_by)
+        result[name] = (sym, per)
+    return result
+
+
+def _moves(ctx: Ctx, node: Node, name: str, loop: Loop) -> Expr | None:
+    """How far one execution of `node` moves pointer `name` (None: it re-points it)."""
+    kind = node.type
+    if kind == "update_expression":
+        argument = node.child_by_field_name("argument")
+        if argument is not None and argument.type == "identifier" and text(argument) == name:
+            return const_int(1 if text(node.child_by_field_name("operator")) == "++" else -1)
+    if kind == "assignment_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and left.type == "identifier" and text(left) == name and right is not None:
+            op = text(node.child_by_field_name("operator"))
+            if op in ("+=", "-="):
+                amount = expr(ctx, right)
+                return amount if op == "+=" else binary(BinOp.SUB, const_int(0), amount)
+            if op == "=" and right.type == "binary_expression":
+                a, b = right.child_by_field_name("left"), right.child_by_field_name("right")
+                inner = text(right.child_by_field_name("operator"))
+                if a is not None and b is not None and text(a) == name and inner in ("+", "-"):
+                    amount = expr(ctx, b)
+                    return amount if inner == "+" else binary(BinOp.SUB, const_int(0), amount)
+            return None
+    if kind in ("if_statement", "conditional_expression", "while_statement", "do_statement", "switch_statement",
+                "for_range_loop"):
+        if name in assigned_names(node):
+            raise Reject(node, f"the pointer `{name}` is moved conditionally or in a loop the frontend cannot count")
+        return const_int(0)
+    if kind == "for_statement":
+        return _moves_in_loop(ctx, node, name, loop)
+    total: Expr = const_int(0)
+    for child in node.named_children:
+        moved_by = _moves(ctx, child, name, loop)
+        if moved_by is None:
+            return None
+        total = add(total, moved_by)
+    return total
+
+
+def _moves_in_loop(ctx: Ctx, node: Node, name: str, outer: Loop) -> Expr | None:
+    body = node.child_by_field_name("body")
+    if name not in assigned_names(body) and name not in assigned_names(node.child_by_field_name("update")):
+        return const_int(0)
+    ctx.scopes.append({})
+    try:
+        inner, extras = header(ctx, node)
+        per: Expr | None = const_int(0)
+        for part in ([body] if body is not None else []) + extras:
+            moved_by = _moves(ctx, part, name, inner)
+            per = None if per is None or moved_by is None else add(per, moved_by)
+    finally:
+        ctx.scopes.pop()
+    if per is None:
+        return None
+    count_expr = trips(inner)
+    if mentions(count_expr, {outer.var}):
+        raise Reject(node, f"the pointer `{name}` moves a number of times that depends on `{outer.var}` "
+                           "(a triangular loop)")
+    return mul(count_expr, per)
