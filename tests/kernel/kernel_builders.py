@@ -12,7 +12,9 @@ from tensorlift.kernel.nodes import (
     For,
     If,
     KernelFunction,
+    LiftUnit,
     Load,
+    Output,
     Param,
     Return,
     Stmt,
@@ -102,3 +104,22 @@ def function(
     locals_: tuple[Param, ...] = (),
 ) -> KernelFunction:
     return KernelFunction(name, language, params, tuple(body), span(0, 100), locals_)
+
+
+def unit(
+    body: tuple[Stmt, ...],
+    inputs: tuple[Param, ...],
+    outputs: tuple[Output, ...],
+    sizes: tuple[str, ...] = (),
+    language: Language = Language.C,
+    assumptions: tuple[Expr, ...] = (),
+) -> LiftUnit:
+    return LiftUnit("f:0", "f", language, span(0, 10), body, inputs, outputs, sizes, assumptions=assumptions)
+
+
+def out_array(name: str, dtype: DType = F64, rank: int = 1, fresh: bool = False) -> Output:
+    return Output(name, "array", dtype, rank, fresh)
+
+
+def out_scalar(name: str, dtype: DType = F64) -> Output:
+    return Output(name, "scalar", dtype)
