@@ -118,7 +118,7 @@ class Ctx:
     module: ModuleInfo
     hints: dict[str, Hint | None]  # parameters (in order) and their hints
     assigned: frozenset[str]  # every name the function assigns (Python's local scope)
-    used: set[str]  # every identifier in the function, for fresh names
+    source: str  # the function's text: fresh names avoid anything spelled in it
     prev: Facts
     cur: Facts = field(default_factory=Facts)
     env: dict[str, Binding] = field(default_factory=dict)
@@ -131,13 +131,15 @@ class Ctx:
     helpers: list[str] = field(default_factory=list)  # helper calls being inlined (recursion guard)
     index_depth: int = 0  # > 0 while translating an index or a loop bound
     is_module: bool = False  # the `<module>` pseudo-function
+    syntax_cache: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------------------------------------ naming
     def fresh(self, base: str) -> str:
         name, k = f"{base}_i", 1
-        while name in self.used:
+        while name in self.source or name in self.taken:
             name, k = f"{base}_i{k}", k + 1
-        self.used.add(name)
+        self.taken.add(name)
         return name
 
     # --------------------------------------------------------------------------------------------------- types
@@ -167,7 +169,10 @@ class Ctx:
         hint = self.hints.get(name)
         if hint is not None:
             return hint.dtype
-        return DType.I64 if name in self.prev.int_names else DType.F64
+        return DType.I64 if self._int_valued(name) else DType.F64
+
+    def _int_valued(self, name: str) -> bool:
+        return name in self.prev.int_names or name in self.cur.int_names
 
     def scalar_dtype(self, name: str) -> DType:
         if name in self.loop_vars:
@@ -176,7 +181,7 @@ class Ctx:
             hint = self.hints.get(name)
             if hint is not None and not hint.array:
                 return hint.dtype
-            return DType.I64 if name in self.prev.int_names else DType.F64
+            return DType.I64 if self._int_valued(name) else DType.F64
         return self.prev.dtypes.get(name) or self.cur.dtypes.get(name) or DType.I64
 
     def note_index_use(self, name: str) -> None:

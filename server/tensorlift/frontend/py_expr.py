@@ -23,7 +23,7 @@ _MATH = {"sqrt": "sqrt", "exp": "exp", "log": "log", "sin": "sin", "cos": "cos",
 _MATH_MODULES = ("math", "numpy")
 _DEFAULT_MODULES = {"math": "math", "np": "numpy", "numpy": "numpy"}
 _BUILTINS = ("abs", "min", "max", "len", "float", "int", "bool", "pow", "range", "sum", "round", "enumerate",
-             "zip", "reversed", "list", "print")
+             "zip", "reversed", "list", "any", "all", "map", "filter", "sorted")
 _CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 _NAMED_NODES = {
     "list_comprehension": "list comprehensions", "generator_expression": "generator expressions",
@@ -393,6 +393,9 @@ def call(ctx: Ctx, node: Node) -> Expr:
         else:
             dtype = DType.F32 if value.dtype is DType.F32 else DType.F64
         return Call(canonical, (value,), dtype)
+    if name in ("builtins.sum", "builtins.any", "builtins.all", "builtins.map", "builtins.filter",
+                "builtins.sorted"):
+        raise Unsup(node, f"`{short}(...)` over a sequence is not supported; write the loop")
     if short in ("append", "copy", "tolist"):
         raise Unsup(node, f"{quote(node)} is not supported here")
     raise Unsup(node, f"call to `{text(fn)}` is not supported (only known math functions and same-file helpers "

@@ -370,7 +370,7 @@ def _for(ctx: Ctx, node: Node) -> For:
     target, source, body = (node.child_by_field_name(f) for f in ("left", "right", "body"))
     if target is None or source is None:
         raise Unsup(node, f"unsupported loop {quote(node)}")
-    scalars, arrays = _writes(body)
+    scalars, arrays = _writes(ctx, body)
     var, start, stop, step, bindings = _iteration(ctx, target, source)
     if var in scalars:
         raise Unsup(node, f"the loop variable `{var}` is assigned inside the loop")
@@ -402,14 +402,26 @@ def _for(ctx: Ctx, node: Node) -> For:
     return For(var, start, stop, step, (*prologue, *stmts), where)
 
 
-def _writes(body: Node | None) -> tuple[set[str], set[str]]:
-    """Names a loop body assigns as scalars, and arrays it stores into (by the subscript's base name)."""
+_STATEMENT_NODES = ("block", "for_statement", "if_statement", "elif_clause", "else_clause", "while_statement",
+                    "with_statement", "try_statement", "expression_statement", "assignment",
+                    "augmented_assignment")
+
+
+def _writes(ctx: Ctx, body: Node | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Names a loop body assigns as scalars, and arrays it stores into (by the subscript's base name). Pure
+    syntax, so cached across the translation passes."""
+    if body is None:
+        return frozenset(), frozenset()
+    key = (body.start_byte, body.end_byte)
+    cached = ctx.syntax_cache.get(key)
+    if cached is not None:
+        return cached
     scalars: set[str] = set()
     arrays: set[str] = set()
-    stack = [body] if body is not None else []
+    stack = [body]
     while stack:
         node = stack.pop()
-        if node.type in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
+        if node.type in ("assignment", "augmented_assignment", "for_statement"):
             left = node.child_by_field_name("left")
             targets = [left] if left is not None else []
             while targets:
@@ -417,14 +429,17 @@ def _writes(body: Node | None) -> tuple[set[str], set[str]]:
                 if t.type == "identifier":
                     scalars.add(text(t))
                 elif t.type == "subscript":
-                    base = t
-                    while base.type == "subscript" and base.child_by_field_name("value") is not None:
-                        base = base.child_by_field_name("value")  # type: ignore[assignment]
-                    arrays.add(text(base))
+                    base: Node | None = t
+                    while base is not None and base.type == "subscript":
+                        base = base.child_by_field_name("value")
+                    if base is not None:
+                        arrays.add(text(base))
                 elif t.type in ("pattern_list", "tuple_pattern", "list_pattern"):
                     targets.extend(t.named_children)
-        stack.extend(node.named_children)
-    return scalars, arrays
+        stack.extend(c for c in node.named_children if c.type in _STATEMENT_NODES)
+    result = frozenset(scalars), frozenset(arrays)
+    ctx.syntax_cache[key] = result
+    return result
 
 
 Iteration = tuple[str, Expr, Expr, int, list[tuple[str, Binding]]]

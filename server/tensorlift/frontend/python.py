@@ -114,11 +114,12 @@ def _translate(name: str, node: Node, body: Node | None, hints: dict[str, Hint |
                path: str, is_module: bool) -> KernelFunction:
     where = span(node)
     try:
-        assigned, used = _names(body, is_module)
+        assigned = frozenset(_assigned(body) - set(hints))
+        source = text(body) if body is not None else ""
+        cache: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]]] = {}
         facts = Facts()
         for _ in range(_MAX_PASSES):
-            ctx = Ctx(path, info, hints, frozenset(assigned - set(hints) if not is_module else assigned),
-                      set(used), facts, is_module=is_module)
+            ctx = Ctx(path, info, hints, assigned, source, facts, is_module=is_module, syntax_cache=cache)
             statements = block(ctx, body) if not is_module else _module_block(ctx, node)
             learned = facts.merged(ctx.cur)
             if learned == facts:
@@ -152,16 +153,17 @@ def _param(ctx: Ctx, name: str) -> Param:
     return Param(name, "scalar", ctx.scalar_dtype(name))
 
 
-def _names(body: Node | None, is_module: bool) -> tuple[set[str], set[str]]:
-    """Names the body assigns (its local scope) and every identifier in it (for fresh names)."""
+_SCOPE_NODES = ("block", "for_statement", "if_statement", "elif_clause", "else_clause", "while_statement",
+                "with_statement", "try_statement", "except_clause", "finally_clause", "expression_statement",
+                "assignment", "augmented_assignment", "module")
+
+
+def _assigned(body: Node | None) -> set[str]:
+    """Names the body assigns: its local scope (nested definitions have their own)."""
     assigned: set[str] = set()
-    used: set[str] = set()
     stack = [body] if body is not None else []
     while stack:
         node = stack.pop()
-        if node.type == "identifier":
-            used.add(text(node))
-            continue
         if node.type in ("assignment", "augmented_assignment", "for_statement"):
             targets = [node.child_by_field_name("left")]
             while targets:
@@ -172,9 +174,5 @@ def _names(body: Node | None, is_module: bool) -> tuple[set[str], set[str]]:
                     assigned.add(text(target))
                 elif target.type in ("pattern_list", "tuple_pattern", "list_pattern"):
                     targets.extend(target.named_children)
-        if node.type in _DEFINITIONS and node is not body:
-            if not is_module:
-                continue
-            continue
-        stack.extend(node.named_children)
-    return assigned, used
+        stack.extend(c for c in node.named_children if c.type in _SCOPE_NODES)
+    return assigned
