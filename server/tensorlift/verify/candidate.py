@@ -1,0 +1,320 @@
+"""A TensIR program as Z3 terms over symbolic sizes: each statement's result as an array `Lambda` (or a scalar
+term), each reduction as a terminating recursive function.
+
+A reduction `sum(k in lo:hi, e)` becomes `red(lo, hi, free...) = If(hi <= lo, 0, red(lo, hi - 1, free...) +
+e[k := hi - 1])`, defined with `RecAddDefinition` (recursion on `hi - lo`, so it terminates for every argument:
+the definition is conservative and cannot make a proof vacuous). `max`/`min` peel the same way down to one element;
+on an empty range they are undefined in TensIR, and `nonempty` collects the non-emptiness the proof assumes.
+Statements keep their parallel semantics: the value reads the state before the statement.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import assert_never
+
+import z3
+
+from ..common import BinOp, DType, ReduceOp, UnOp
+from ..semantics import reduce_binop, reduce_identity
+from ..tensir import nodes as t
+from .symbols import Symbols, Unsupported, int_binop, operand_dtype
+
+Env = Mapping[str, z3.ArithRef]
+
+# Z3 keeps recursive definitions per context for the process's life, so every function needs a new name.
+_NAMES = itertools.count()
+
+
+@dataclass(frozen=True, slots=True)
+class TargetMap:
+    """One target index of a statement: `coeff * var + rest` (coeff is +1 or -1), or `rest` when var is None."""
+
+    var: str | None
+    coeff: int
+    rest: z3.ArithRef
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """The value of a target after statement `index` of the program."""
+
+    index: int
+    statement: t.Statement
+    term: z3.ExprRef
+    targets: tuple[TargetMap, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    """A reduction of the candidate as a recursive function of (lo, hi, free index variables...)."""
+
+    func: z3.FuncDeclRef
+    node: t.Reduce
+    free: tuple[str, ...]
+    statement: int
+    lo: Callable[[Env], z3.ArithRef]
+
+    def at(self, env: Env, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ExprRef:
+        return self.func(lo, hi, *[env[name] for name in self.free])
+
+
+@dataclass
+class CandidateModel:
+    versions: dict[str, list[Version]] = field(default_factory=dict)
+    final: dict[str, z3.ExprRef] = field(default_factory=dict)
+    extents: dict[str, tuple[z3.ArithRef, ...]] = field(default_factory=dict)  # of targets it creates
+    reductions: list[Reduction] = field(default_factory=list)
+    nonempty: list[z3.BoolRef] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)  # human-readable, for the certificate
+
+
+class CandidateTranslator:
+    def __init__(self, symbols: Symbols, state: Mapping[str, z3.ExprRef], ints: Mapping[str, z3.ArithRef],
+                 dtypes: Mapping[str, DType]) -> None:
+        self.syms = symbols
+        self.sem = symbols.sem
+        self.state = dict(state)  # tensors (arrays) and scalars (value view)
+        self.ints = dict(ints)  # integer scalar inputs, index view
+        self.dtypes = dict(dtypes)
+        self.model = CandidateModel(final=self.state)
+        self._cache: dict[tuple[int, int], Reduction] = {}
+        self._statement = 0
+
+    def run(self, program: t.Program) -> CandidateModel:
+        for index, statement in enumerate(program.statements):
+            self._statement = index
+            self._run_statement(index, statement)
+        return self.model
+
+    # statements
+
+    def _run_statement(self, index: int, st: t.Statement) -> None:
+        if st.is_scalar:
+            if st.domain:
+                raise Unsupported("a scalar statement with a domain")
+            value = self._convert(self.value(st.value, {}), st.value.dtype, st.dtype)
+            self._set(index, st, value, ())
+            self.ints.pop(st.target, None)
+            return
+        names = [loop.var for loop in st.domain]
+        if len(set(names)) != len(names):
+            raise Unsupported("a domain variable repeats")
+        zero: dict[str, z3.ArithRef] = {name: z3.IntVal(0) for name in names}
+        maps = tuple(self._target_map(ix, names, zero) for ix in st.indices)
+        used = [m.var for m in maps if m.var is not None]
+        if sorted(used) != sorted(names):
+            raise Unsupported(f"statement for {st.target}: each domain variable must index exactly one dimension")
+        rank = len(st.indices)
+        ks = [self.syms.fresh_int(f"k{d}") for d in range(rank)]
+        env: dict[str, z3.ArithRef] = {}
+        fixed: list[z3.BoolRef] = []
+        for m, k in zip(maps, ks, strict=True):
+            if m.var is None:
+                fixed.append(k == m.rest)
+            else:
+                env[m.var] = m.coeff * (k - m.rest)
+        inside = [*fixed]
+        for loop in st.domain:
+            x = env[loop.var]
+            inside += [self.index(loop.lo, env) <= x, x < self.index(loop.hi, env)]
+        value = self._convert(self.value(st.value, env), st.value.dtype, st.dtype)
+        if st.target in self.state:
+            old = self.state[st.target]
+        else:  # a new target: its shape is the domain's extents (each domain starts at 0; typecheck says so)
+            self.model.extents[st.target] = tuple(self.index(loop.hi, env) - self.index(loop.lo, env)
+                                                  for loop in st.domain)
+            old = self.syms.fresh_array(f"undef_{st.target}", rank, st.dtype)
+        term = z3.Lambda(ks, z3.If(z3.And(*inside), value, z3.Select(old, *ks)))
+        self._set(index, st, term, maps)
+
+    def _set(self, index: int, st: t.Statement, term: z3.ExprRef, maps: tuple[TargetMap, ...]) -> None:
+        self.state[st.target] = term
+        self.dtypes[st.target] = st.dtype
+        self.model.versions.setdefault(st.target, []).append(Version(index, st, term, maps))
+
+    def _target_map(self, expr: t.Expr, names: list[str], zero: Env) -> TargetMap:
+        coeffs = _linear(expr)
+        if coeffs is None:
+            raise Unsupported(f"target index {expr} is not affine")
+        present = {v: c for v, c in coeffs.items() if c != 0}
+        if any(v not in names for v in present):
+            raise Unsupported("a target index uses a variable outside the statement's domain")
+        rest = self.index(expr, zero)
+        if not present:
+            return TargetMap(None, 1, rest)
+        if len(present) > 1 or abs(next(iter(present.values()))) != 1:
+            raise Unsupported("a target index must be ±var + offset")
+        ((var, coeff),) = present.items()
+        return TargetMap(var, coeff, rest)
+
+    # expressions
+
+    def index(self, e: t.Expr, env: Env) -> z3.ArithRef:
+        match e:
+            case t.Const(value, _):
+                if isinstance(value, float):
+                    raise Unsupported("a float constant in an index")
+                return z3.IntVal(int(value))
+            case t.Idx(name, _):
+                return env[name]
+            case t.Scalar(name, dtype):
+                if name in self.ints:
+                    return self.ints[name]
+                if name in self.state:
+                    return self.syms.to_index(self.state[name], dtype)
+                return self.syms.int_scalar(name, dtype)
+            case t.Dim(tensor, axis, _):
+                return self.syms.dim(tensor, axis)
+            case t.Bin(op, lhs, rhs, _):
+                return int_binop(op, self.index(lhs, env), self.index(rhs, env))
+            case t.Unary(UnOp.NEG, operand, _):
+                return -self.index(operand, env)
+            case t.Cast(operand, dtype) if dtype.is_int and operand.dtype.is_int:
+                return self.index(operand, env)
+            case _:
+                raise Unsupported(f"{type(e).__name__} in an index expression (a gather)")
+
+    def value(self, e: t.Expr, env: Env) -> z3.ExprRef:
+        match e:
+            case t.Const(value, dtype):
+                return self.sem.const(value, dtype)
+            case t.Idx(name, dtype):
+                return self.syms.to_value(env[name], dtype)
+            case t.Scalar(name, dtype):
+                if name in self.state:
+                    return self.state[name]
+                if dtype.is_int:
+                    return self.syms.to_value(self.index(e, env), dtype)
+                return self.syms.value_scalar(name, dtype)
+            case t.Dim(tensor, axis, dtype):
+                return self.syms.to_value(self.syms.dim(tensor, axis), dtype)
+            case t.Access(tensor, indices, _):
+                if tensor not in self.state:
+                    raise Unsupported(f"tensor {tensor} is not defined")
+                return z3.Select(self.state[tensor], *[self.index(ix, env) for ix in indices])
+            case t.Bin(op, lhs, rhs, dtype):
+                common = operand_dtype(op, lhs.dtype, rhs.dtype)
+                a = self._convert(self.value(lhs, env), lhs.dtype, common)
+                b = self._convert(self.value(rhs, env), rhs.dtype, common)
+                return self.sem.binop(op, a, b, common, dtype)
+            case t.Unary(op, operand, dtype):
+                inner = self.value(operand, env)
+                if op is UnOp.NEG:
+                    return self.sem.unop(op, self._convert(inner, operand.dtype, dtype), dtype)
+                return self.sem.unop(op, self._convert(inner, operand.dtype, DType.BOOL), dtype)
+            case t.Call(fn, args, dtype):
+                terms = tuple(self._convert(self.value(a, env), a.dtype, dtype)
+                              if dtype.is_float or fn == "abs" else self.value(a, env) for a in args)
+                return self.sem.call(fn, terms, dtype)
+            case t.Select(cond, then, else_, dtype):
+                c = self._convert(self.value(cond, env), cond.dtype, DType.BOOL)
+                return self.sem.select(c, self._convert(self.value(then, env), then.dtype, dtype),
+                                       self._convert(self.value(else_, env), else_.dtype, dtype))
+            case t.Cast(operand, dtype):
+                return self._convert(self.value(operand, env), operand.dtype, dtype)
+            case t.Reduce():
+                reduction = self._reduction(e, env)
+                lo, hi = self.index(e.lo, env), self.index(e.hi, env)
+                if e.op in (ReduceOp.MAX, ReduceOp.MIN) and not _mentions_idx(e.lo) and not _mentions_idx(e.hi):
+                    self.model.nonempty.append(lo < hi)
+                return reduction.at(env, lo, hi)
+            case _:
+                assert_never(e)
+
+    def _reduction(self, e: t.Reduce, env: Env) -> Reduction:
+        key = (id(e), self._statement)
+        if key in self._cache:
+            return self._cache[key]
+        free = tuple(sorted(name for name in _idx_names(e.body) if name != e.var and name in env))
+        missing = _idx_names(e.body) - {e.var} - set(env)
+        if missing:
+            raise Unsupported(f"reduction body uses unbound index variables {sorted(missing)}")
+        name = f"{e.op.value}_{e.var}_{next(_NAMES)}"
+        func = z3.RecFunction(name, *([z3.IntSort()] * (2 + len(free))), self.sem.sort(e.dtype))
+        lo, hi = z3.Int(f"{name}_lo"), z3.Int(f"{name}_hi")
+        params = {v: z3.Int(f"{name}_{v}") for v in free}
+
+        def element(k: z3.ArithRef) -> z3.ExprRef:
+            return self._convert(self.value(e.body, {**params, e.var: k}), e.body.dtype, e.dtype)
+
+        rest = func(lo, hi - 1, *params.values())
+        combine = self.sem.binop(reduce_binop(e.op), rest, element(hi - 1), e.dtype, e.dtype)
+        identity = reduce_identity(e.op, e.dtype)
+        if identity is None:  # max/min: down to one element; undefined (here: that element) when empty
+            body = z3.If(hi <= lo + 1, element(lo), combine)
+        else:
+            body = z3.If(hi <= lo, self.sem.const(identity, e.dtype), combine)
+        z3.RecAddDefinition(func, [lo, hi, *params.values()], body)
+        captured = dict(env)
+
+        def lower(bindings: Env) -> z3.ArithRef:
+            return self.index(e.lo, {**captured, **bindings})
+
+        reduction = Reduction(func, e, free, self._statement, lower)
+        self._cache[key] = reduction
+        self.model.reductions.append(reduction)
+        self.model.definitions.append(f"{name}(lo, hi{''.join(', ' + v for v in free)}) = {e.op.value} over "
+                                      f"{e.var} in lo:hi, peeled at hi - 1")
+        return reduction
+
+    def _convert(self, term: z3.ExprRef, source: DType, target: DType) -> z3.ExprRef:
+        return self.sem.convert(term, source, target)
+
+
+def _linear(e: t.Expr) -> dict[str, int] | None:
+    """Coefficients of the index variables in an affine index expression, or None when it is not affine in them."""
+    match e:
+        case t.Idx(name, _):
+            return {name: 1}
+        case t.Const() | t.Scalar() | t.Dim():
+            return {}
+        case t.Bin(BinOp.ADD | BinOp.SUB, lhs, rhs, _):
+            a, b = _linear(lhs), _linear(rhs)
+            if a is None or b is None:
+                return None
+            sign = 1 if e.op is BinOp.ADD else -1
+            out = dict(a)
+            for v, c in b.items():
+                out[v] = out.get(v, 0) + sign * c
+            return out
+        case t.Bin(BinOp.MUL, t.Const(value, _), other, _) | t.Bin(BinOp.MUL, other, t.Const(value, _), _):
+            inner = _linear(other)
+            if inner is None or not isinstance(value, int):
+                return None
+            return {v: c * int(value) for v, c in inner.items()}
+        case t.Unary(UnOp.NEG, operand, _):
+            inner = _linear(operand)
+            return None if inner is None else {v: -c for v, c in inner.items()}
+        case t.Cast(operand, _):
+            return _linear(operand)
+        case _:
+            return None if _idx_names(e) else {}
+
+
+def _idx_names(e: t.Expr) -> set[str]:
+    match e:
+        case t.Idx(name, _):
+            return {name}
+        case t.Const() | t.Scalar() | t.Dim():
+            return set()
+        case t.Access(_, indices, _):
+            return set().union(*(_idx_names(i) for i in indices))
+        case t.Bin(_, lhs, rhs, _):
+            return _idx_names(lhs) | _idx_names(rhs)
+        case t.Unary(_, operand, _) | t.Cast(operand, _):
+            return _idx_names(operand)
+        case t.Call(_, args, _):
+            return set().union(*(_idx_names(a) for a in args))
+        case t.Select(c, a, b, _):
+            return _idx_names(c) | _idx_names(a) | _idx_names(b)
+        case t.Reduce(_, var, lo, hi, body, _):
+            return _idx_names(lo) | _idx_names(hi) | (_idx_names(body) - {var})
+        case _:
+            assert_never(e)
+
+
+def _mentions_idx(e: t.Expr) -> bool:
+    return bool(_idx_names(e))

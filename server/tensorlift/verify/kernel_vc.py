@@ -1,0 +1,563 @@
+"""Verification conditions for a Kernel unit with symbolic sizes: straight-line code is executed symbolically,
+each loop is summarised by an invariant taken from the candidate, and each invariant is proved.
+
+An invariant is written as the *state after t iterations*: one term per variable the loop changes, `H_v(t)`. So
+"the invariant holds" is simply "the state equals H(t)", and the three conditions are equalities of terms:
+
+- entry: the state before the loop equals `H(0)`;
+- preservation: from `H(t)` with `0 <= t < trips`, one execution of the body (inner loops proved the same way,
+  in this context) ends in `H(t + 1)`;
+- exit: after the loop the state is `H(trips)`, and execution goes on from there.
+
+Templates for `H` come from the candidate (`CandidateModel`):
+- an array whose stores index one dimension with `±i + c` (i the loop variable, any step): inside the iterated
+  prefix it equals a version of the candidate's result for it, outside it keeps its value before the loop;
+- an accumulator (a scalar, or an array element at a position fixed during the loop): `v0 ⊕ red(lo, lo + t)`,
+  `red(lo, lo + t)` or `red(lo, lo + 1 + t)` for a reduction `red` of the candidate whose free index variables
+  the enclosing loops have bound (the element an iteration adds binds the reduction's own variable for loops
+  inside it);
+- a scalar assigned before it is read in the body is a temporary: unknown at the loop head.
+The search tries the combinations whose entry conditions hold; the first that is preserved is the invariant.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import assert_never
+
+import z3
+
+from ..common import BinOp, DType, UnOp
+from ..kernel import nodes as k
+from ..semantics import reduce_binop, reduce_identity
+from .candidate import CandidateModel, Reduction, Version
+from .solving import Checker, Obligation, Outcome, ProofFailure
+from .symbols import Symbols, Unsupported, int_binop, operand_dtype
+
+MAX_COMBINATIONS = 64
+
+
+@dataclass
+class ExecState:
+    values: dict[str, z3.ExprRef]  # arrays, and scalars in the value view
+    ints: dict[str, z3.ArithRef]  # loop variables and unchanged integer inputs, index view
+    dtypes: dict[str, DType]
+    shapes: dict[str, tuple[z3.ArithRef, ...]] = field(default_factory=dict)  # of arrays the unit allocates
+    done: bool = False  # a `return` was executed
+
+    def copy(self) -> ExecState:
+        return ExecState(dict(self.values), dict(self.ints), dict(self.dtypes), dict(self.shapes), self.done)
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    premises: tuple[z3.BoolRef, ...]
+    bindings: Mapping[str, z3.ArithRef]  # candidate index variable -> its value in the current iteration
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hyp:
+    """A template for one variable: its value after t iterations, and what it binds for inner loops."""
+
+    var: str
+    text: str
+    at: Callable[[z3.ArithRef], z3.ExprRef]
+    bind: Callable[[z3.ArithRef], dict[str, z3.ArithRef]]
+
+
+@dataclass
+class Proved:
+    """What a successful proof of some code produced: the checks made and the invariants used."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    invariants: list[str] = field(default_factory=list)
+
+    def extend(self, other: Proved) -> None:
+        self.outcomes += other.outcomes
+        self.invariants += other.invariants
+
+
+class KernelProver:
+    def __init__(self, symbols: Symbols, candidate: CandidateModel, checker: Checker,
+                 search_checker: Checker | None = None) -> None:
+        self.syms = symbols
+        self.sem = symbols.sem
+        self.cand = candidate
+        self.checker = checker
+        self.search = search_checker or checker
+
+    # ---------------------------------------------------------------------------------------------- statements
+
+    def block(self, stmts: Iterable[k.Stmt], st: ExecState, ctx: Ctx, proved: Proved) -> ExecState:
+        for stmt in stmts:
+            if st.done:
+                break
+            st = self.stmt(stmt, st, ctx, proved)
+        return st
+
+    def stmt(self, stmt: k.Stmt, st: ExecState, ctx: Ctx, proved: Proved) -> ExecState:
+        match stmt:
+            case k.Assign(k.VarRef(name, dtype), value, _):
+                st = st.copy()
+                st.values[name] = self.sem.convert(self.value(value, st), value.dtype, dtype)
+                st.dtypes[name] = dtype
+                st.ints.pop(name, None)
+                return st
+            case k.Assign(target, value, _):
+                assert isinstance(target, k.Store)
+                array, indices, dtype = target.array, target.indices, target.dtype
+                st = st.copy()
+                if array not in st.values:
+                    raise Unsupported(f"array {array} is written but not known")
+                term = self.sem.convert(self.value(value, st), value.dtype, dtype)
+                st.values[array] = z3.Store(st.values[array], *[self.index(i, st) for i in indices], term)
+                return st
+            case k.Alloc(array, shape, dtype, init, _):
+                st = st.copy()
+                rank = len(shape)
+                if init is None:
+                    st.values[array] = self.syms.fresh_array(f"alloc_{array}", rank, dtype)
+                else:
+                    fill = self.sem.convert(self.value(init, st), init.dtype, dtype)
+                    ks = [self.syms.fresh_int("a") for _ in range(rank)]
+                    st.values[array] = z3.Lambda(ks, fill)
+                st.dtypes[array] = dtype
+                st.shapes[array] = tuple(self.index(e, st) for e in shape)
+                return st
+            case k.If(cond, then, else_, _):
+                c = self.sem.convert(self.value(cond, st), cond.dtype, DType.BOOL)
+                folded = z3.simplify(c)
+                if z3.is_true(folded):
+                    return self.block(then, st, ctx, proved)
+                if z3.is_false(folded):
+                    return self.block(else_, st, ctx, proved)
+                a = self.block(then, st, replace(ctx, premises=(*ctx.premises, c)), proved)
+                b = self.block(else_, st, replace(ctx, premises=(*ctx.premises, z3.Not(c))), proved)
+                return _merge(c, a, b)
+            case k.For():
+                return self.loop(stmt, st, ctx, proved)
+            case k.Return():
+                st = st.copy()
+                st.done = True
+                return st
+            case k.Unsupported(reason, _):
+                raise Unsupported(reason)
+            case _:
+                assert_never(stmt)
+
+    # ----------------------------------------------------------------------------------------------------- loops
+
+    def loop(self, loop: k.For, st: ExecState, ctx: Ctx, proved: Proved) -> ExecState:
+        lo, hi, step = self.index(loop.start, st), self.index(loop.stop, st), loop.step
+        path = f"{ctx.path} > loop {loop.var}" if ctx.path else f"loop {loop.var}"
+        t = self.syms.fresh_int(f"t_{loop.var}")
+        trips = _trips(lo, hi, step)
+        written_scalars, stores, inner_vars = _effects(loop.body)
+        temps = _temporaries(loop.body) & written_scalars
+        hyps: list[list[Hyp]] = []
+        for name in sorted(written_scalars - temps):
+            if name not in st.values:
+                raise ProofFailure(f"{path}: {name} is read before it is assigned")
+            hyps.append(self._accumulators(name, st.values[name], st.dtypes[name], ctx, _itself, name))
+        for array in sorted(stores):
+            hyps.append(self._array_hyps(array, stores[array], loop, st, ctx, lo, step, inner_vars))
+        # keep the templates that hold on entry (each is checked alone: cheap, and prunes most)
+        viable: list[list[Hyp]] = []
+        for options in hyps:
+            kept = [h for h in options if self.search.holds(self._entry(h, st, ctx, path))]
+            if not kept:
+                var = options[0].var if options else "a variable"
+                raise ProofFailure(f"{path}: no invariant template for {var} holds on entry")
+            viable.append(kept)
+        failures: list[str] = []
+        for combo in itertools.islice(itertools.product(*viable), MAX_COMBINATIONS):
+            attempt = Proved()
+            try:
+                self._preserved(combo, loop, st, ctx, lo, step, t, trips, temps, path, attempt)
+            except (ProofFailure, Unsupported) as failure:
+                failures.append(str(failure))
+                continue
+            for h in combo:
+                outcome = self.checker.discharge(self._entry(h, st, ctx, path))
+                if not outcome.ok:
+                    raise ProofFailure(outcome.reason or "entry check failed")
+                proved.outcomes.append(outcome)
+            proved.extend(attempt)
+            proved.invariants += [f"{path}: after t iterations, {h.var} == {h.text}" for h in combo]
+            out = st.copy()
+            for h in combo:
+                out.values[h.var] = h.at(trips)
+            for name in temps | {loop.var}:  # unknown after the loop (never an input's symbol of the same name)
+                out.ints.pop(name, None)
+                dtype = out.dtypes.get(name, DType.I64)
+                out.values[name] = self.syms.fresh(f"{name}_after", self.sem.sort(dtype))
+                out.dtypes[name] = dtype
+            return out
+        detail = failures[-1] if failures else "no combination of templates"
+        raise ProofFailure(f"{path}: no inductive invariant found ({detail})")
+
+    def _entry(self, h: Hyp, st: ExecState, ctx: Ctx, path: str) -> Obligation:
+        zero = z3.IntVal(0)
+        return Obligation(f"{path}: invariant for {h.var} holds on entry", self._premises(ctx),
+                          _same(h.at(zero), st.values[h.var]))
+
+    def _preserved(self, combo: tuple[Hyp, ...], loop: k.For, st: ExecState, ctx: Ctx, lo: z3.ArithRef,
+                   step: int, t: z3.ArithRef, trips: z3.ArithRef, temps: set[str], path: str,
+                   proved: Proved) -> None:
+        body = st.copy()
+        bindings = dict(ctx.bindings)
+        for h in combo:
+            body.values[h.var] = h.at(t)
+            bindings.update(h.bind(t))
+        for name in temps:  # assigned before read in every iteration: unknown at the head
+            dtype = body.dtypes.get(name, DType.I64)
+            body.values[name] = self.syms.fresh(f"{name}_head", self.sem.sort(dtype))
+            body.dtypes[name] = dtype
+        body.ints[loop.var] = lo + step * t
+        body.values.pop(loop.var, None)
+        inner = Ctx((*ctx.premises, t >= 0, t < trips), bindings, path)
+        end = self.block(loop.body, body, inner, proved)
+        if end.done:
+            raise Unsupported("a return inside a loop")
+        goal = z3.And(*[_same(end.values[h.var], h.at(t + 1)) for h in combo]) if combo else z3.BoolVal(True)
+        outcome = self.search.discharge(Obligation(f"{path}: invariant is preserved by one iteration",
+                                                   self._premises(inner), goal))
+        if not outcome.ok:
+            raise ProofFailure(outcome.reason or "not preserved")
+        if self.search is not self.checker:  # re-run with the full timeout for the record
+            outcome = self.checker.discharge(Obligation(f"{path}: invariant is preserved by one iteration",
+                                                        self._premises(inner), goal))
+        proved.outcomes.append(outcome)
+
+    def _premises(self, ctx: Ctx) -> tuple[z3.BoolRef, ...]:
+        return (*self.syms.facts, *ctx.premises)
+
+    # ------------------------------------------------------------------------------------------------ templates
+
+    def _accumulators(self, name: str, v0: z3.ExprRef, dtype: DType, ctx: Ctx,
+                      place: Callable[[z3.ExprRef], z3.ExprRef], label: str) -> list[Hyp]:
+        out: list[Hyp] = []
+        for red in self.cand.reductions:
+            if all(free in ctx.bindings for free in red.free):
+                out += self._accumulator_forms(red, name, v0, dtype, ctx, place, label)
+        return out
+
+    def _accumulator_forms(self, red: Reduction, name: str, v0: z3.ExprRef, dtype: DType, ctx: Ctx,
+                           place: Callable[[z3.ExprRef], z3.ExprRef], label: str) -> list[Hyp]:
+        """`v0 ⊕ red(lo, lo + t)`, `red(lo, lo + 1 + t)` (first element as the start value) and, where the
+        operator has an identity, `red(lo, lo + t)`."""
+        node, bindings, sem = red.node, dict(ctx.bindings), self.sem
+        lo = red.lo(bindings)
+        op = reduce_binop(node.op)
+        fn = red.func.name()
+
+        def part(offset: int, steps: z3.ArithRef) -> z3.ExprRef:
+            return sem.convert(red.at(bindings, lo, lo + offset + steps), node.dtype, dtype)
+
+        def onto(steps: z3.ArithRef) -> z3.ExprRef:
+            return place(sem.binop(op, v0, part(0, steps), dtype, dtype))
+
+        def first(steps: z3.ArithRef) -> z3.ExprRef:
+            return place(part(1, steps))
+
+        def plain(steps: z3.ArithRef) -> z3.ExprRef:
+            return place(part(0, steps))
+
+        def binder(offset: int) -> Callable[[z3.ArithRef], dict[str, z3.ArithRef]]:
+            return lambda steps: {node.var: lo + offset + steps}
+
+        forms = [Hyp(name, f"{label}0 {op.value} {fn}(lo, lo + t)", onto, binder(0)),
+                 Hyp(name, f"{fn}(lo, lo + 1 + t)", first, binder(1))]
+        if reduce_identity(node.op, node.dtype) is not None:
+            forms.append(Hyp(name, f"{fn}(lo, lo + t)", plain, binder(0)))
+        return forms
+
+    def _array_hyps(self, array: str, stores: list[tuple[k.Expr, ...]], loop: k.For, st: ExecState, ctx: Ctx,
+                    lo: z3.ArithRef, step: int, inner_vars: frozenset[str]) -> list[Hyp]:
+        if len(set(stores)) != 1:
+            raise Unsupported(f"{array} is written at different positions in one loop")
+        (indices,) = set(stores)
+        if array not in st.values:
+            raise Unsupported(f"array {array} is written but not known")
+        old = st.values[array]
+        owned: list[tuple[int, int, z3.ArithRef]] = []  # (dimension, ±1, offset)
+        fixed: list[tuple[int, z3.ArithRef]] = []
+        for d, e in enumerate(indices):
+            names = _vars(e)
+            if loop.var in names:
+                coeff = _coefficient(e, loop.var)
+                if coeff not in (1, -1) or names & inner_vars:
+                    raise Unsupported(f"index {d} of {array} is not ±{loop.var} + offset")
+                at_zero = st.copy()
+                at_zero.ints[loop.var] = z3.IntVal(0)
+                owned.append((d, coeff, self.index(e, at_zero)))
+            elif not names & inner_vars:
+                fixed.append((d, self.index(e, st)))
+        if not owned:
+            if len(fixed) != len(indices):
+                raise Unsupported(f"{array}: loop {loop.var} writes positions that do not depend on it")
+            position = [term for _, term in fixed]
+            return self._accumulators(array, z3.Select(old, *position), st.dtypes[array], ctx,
+                                      lambda v: z3.Store(old, *position, v), f"{array}[...]")
+        return [self._prefix_form(array, version, old, owned, fixed, lo, step)
+                for version in self.cand.versions.get(array, []) if len(version.targets) == len(indices)]
+
+    def _prefix_form(self, array: str, version: Version, old: z3.ExprRef, owned: list[tuple[int, int, z3.ArithRef]],
+                     fixed: list[tuple[int, z3.ArithRef]], lo: z3.ArithRef, step: int) -> Hyp:
+        """`array` equals `version` on the positions the first t iterations wrote, `old` elsewhere."""
+        ks = [self.syms.fresh_int(f"{array}{d}") for d in range(len(version.targets))]
+
+        def done(steps: z3.ArithRef) -> z3.BoolRef:
+            conds = [ks[d] == term for d, term in fixed]
+            for d, coeff, offset in owned:
+                moved = coeff * (ks[d] - offset) - lo  # how far the iteration writing ks[d] is from lo
+                if abs(step) == 1:
+                    count = step * moved
+                    conds += [count >= 0, count < steps]
+                else:
+                    count = moved / step
+                    conds += [moved % abs(step) == 0, count >= 0, count < steps]
+            return z3.And(*conds)
+
+        def at(steps: z3.ArithRef) -> z3.ExprRef:
+            return z3.Lambda(ks, z3.If(done(steps), z3.Select(version.term, *ks), z3.Select(old, *ks)))
+
+        def bind(steps: z3.ArithRef) -> dict[str, z3.ArithRef]:
+            bound: dict[str, z3.ArithRef] = {}
+            i = lo + step * steps
+            for d, coeff, offset in owned:
+                target = version.targets[d]
+                if target.var is not None:
+                    bound[target.var] = target.coeff * (coeff * i + offset - target.rest)
+            for d, term in fixed:
+                target = version.targets[d]
+                if target.var is not None:
+                    bound[target.var] = target.coeff * (term - target.rest)
+            return bound
+
+        text = (f"{array}[k] == (k written by the first t iterations ? {array} after statement "
+                f"{version.index + 1} of the candidate : {array} before the loop)[k]")
+        return Hyp(array, text, at, bind)
+
+    # -------------------------------------------------------------------------------------------- expressions
+
+    def index(self, e: k.Expr, st: ExecState) -> z3.ArithRef:
+        match e:
+            case k.Const(value, _):
+                if isinstance(value, float):
+                    raise Unsupported("a float constant in an index")
+                return z3.IntVal(int(value))
+            case k.Var(name, dtype):
+                if name in st.ints:
+                    return st.ints[name]
+                if name in st.values:
+                    return self.syms.to_index(st.values[name], st.dtypes.get(name, dtype))
+                return self.syms.int_scalar(name, dtype)
+            case k.Dim(array, axis, _):
+                return self.syms.dim(array, axis)
+            case k.Bin(op, lhs, rhs, _):
+                return int_binop(op, self.index(lhs, st), self.index(rhs, st))
+            case k.Unary(UnOp.NEG, operand, _):
+                return -self.index(operand, st)
+            case k.Cast(operand, dtype) if dtype.is_int and operand.dtype.is_int:
+                return self.index(operand, st)
+            case _:
+                raise Unsupported(f"{type(e).__name__} in an index expression (a gather)")
+
+    def value(self, e: k.Expr, st: ExecState) -> z3.ExprRef:
+        match e:
+            case k.Const(value, dtype):
+                return self.sem.const(value, dtype)
+            case k.Var(name, dtype):
+                if name in st.values:
+                    return st.values[name]
+                if name in st.ints or dtype.is_int:
+                    return self.syms.to_value(self.index(e, st), dtype)
+                return self.syms.value_scalar(name, dtype)
+            case k.Dim(array, axis, dtype):
+                return self.syms.to_value(self.syms.dim(array, axis), dtype)
+            case k.Load(array, indices, _):
+                if array not in st.values:
+                    raise Unsupported(f"array {array} is read but not known")
+                return z3.Select(st.values[array], *[self.index(i, st) for i in indices])
+            case k.Bin(op, lhs, rhs, dtype):
+                common = operand_dtype(op, lhs.dtype, rhs.dtype)
+                a = self.sem.convert(self.value(lhs, st), lhs.dtype, common)
+                b = self.sem.convert(self.value(rhs, st), rhs.dtype, common)
+                return self.sem.binop(op, a, b, common, dtype)
+            case k.Unary(op, operand, dtype):
+                target = dtype if op is UnOp.NEG else DType.BOOL
+                return self.sem.unop(op, self.sem.convert(self.value(operand, st), operand.dtype, target), dtype)
+            case k.Call(fn, args, dtype):
+                # float functions see their arguments converted (C's sqrt(int)); int-valued ones do not
+                terms = tuple(self.sem.convert(self.value(a, st), a.dtype, dtype)
+                              if dtype.is_float or fn == "abs" else self.value(a, st) for a in args)
+                return self.sem.call(fn, terms, dtype)
+            case k.Select(cond, then, else_, dtype):
+                c = self.sem.convert(self.value(cond, st), cond.dtype, DType.BOOL)
+                return self.sem.select(c, self.sem.convert(self.value(then, st), then.dtype, dtype),
+                                       self.sem.convert(self.value(else_, st), else_.dtype, dtype))
+            case k.Cast(operand, dtype):
+                return self.sem.convert(self.value(operand, st), operand.dtype, dtype)
+            case _:
+                assert_never(e)
+
+
+# -------------------------------------------------------------------------------------------------------- helpers
+
+
+def _itself(value: z3.ExprRef) -> z3.ExprRef:
+    return value
+
+
+def _same(a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
+    return a == b  # SMT `=`: arrays extensionally, floats as bit patterns (one NaN)
+
+
+def _trips(lo: z3.ArithRef, hi: z3.ArithRef, step: int) -> z3.ArithRef:
+    if step > 0:
+        return z3.If(hi > lo, (hi - lo + step - 1) / step, 0)
+    return z3.If(lo > hi, (lo - hi - step - 1) / (-step), 0)
+
+
+def _merge(c: z3.BoolRef, a: ExecState, b: ExecState) -> ExecState:
+    out = a.copy()
+    for name, value in b.values.items():
+        mine = a.values.get(name)
+        if mine is None:
+            out.values[name] = value
+        elif not mine.eq(value):
+            out.values[name] = z3.If(c, mine, value)
+    out.ints = {n: v for n, v in a.ints.items() if n in b.ints and b.ints[n].eq(v)}
+    out.dtypes.update(b.dtypes)
+    out.shapes.update(b.shapes)
+    out.done = a.done and b.done
+    if a.done != b.done:
+        raise Unsupported("a return on one branch only")
+    return out
+
+
+def _exprs(e: k.Expr) -> Iterator[k.Expr]:
+    yield e
+    match e:
+        case k.Const() | k.Var() | k.Dim():
+            return
+        case k.Load(_, indices, _):
+            for i in indices:
+                yield from _exprs(i)
+        case k.Bin(_, lhs, rhs, _):
+            yield from _exprs(lhs)
+            yield from _exprs(rhs)
+        case k.Unary(_, operand, _) | k.Cast(operand, _):
+            yield from _exprs(operand)
+        case k.Call(_, args, _):
+            for a in args:
+                yield from _exprs(a)
+        case k.Select(c, a, b, _):
+            yield from _exprs(c)
+            yield from _exprs(a)
+            yield from _exprs(b)
+        case _:
+            assert_never(e)
+
+
+def _vars(e: k.Expr) -> frozenset[str]:
+    return frozenset(x.name for x in _exprs(e) if isinstance(x, k.Var))
+
+
+def _stmt_vars(stmt: k.Stmt) -> frozenset[str]:
+    """Scalars a statement (with everything nested in it) reads."""
+    match stmt:
+        case k.Assign(target, value, _):
+            found = _vars(value)
+            if isinstance(target, k.Store):
+                for i in target.indices:
+                    found |= _vars(i)
+            return found
+        case k.For(_, start, stop, _, body, _):
+            return _vars(start) | _vars(stop) | frozenset().union(*(_stmt_vars(s) for s in body))
+        case k.If(cond, then, else_, _):
+            return _vars(cond) | frozenset().union(*(_stmt_vars(s) for s in (*then, *else_)))
+        case k.Alloc(_, shape, _, init, _):
+            return frozenset().union(*(_vars(e) for e in shape)) | (_vars(init) if init is not None else frozenset())
+        case k.Return(value, _):
+            return _vars(value) if value is not None else frozenset()
+        case k.Unsupported():
+            return frozenset()
+        case _:
+            assert_never(stmt)
+
+
+def _effects(body: tuple[k.Stmt, ...]) -> tuple[set[str], dict[str, list[tuple[k.Expr, ...]]], frozenset[str]]:
+    """Scalars assigned, array stores (with their index tuples) and loop variables, anywhere in `body`."""
+    scalars: set[str] = set()
+    stores: dict[str, list[tuple[k.Expr, ...]]] = {}
+    loops: set[str] = set()
+
+    def visit(stmts: tuple[k.Stmt, ...]) -> None:
+        for stmt in stmts:
+            match stmt:
+                case k.Assign(target, _, _):
+                    if isinstance(target, k.VarRef):
+                        scalars.add(target.name)
+                    else:
+                        stores.setdefault(target.array, []).append(target.indices)
+                case k.For(var, _, _, _, inner, _):
+                    loops.add(var)
+                    visit(inner)
+                case k.If(_, then, else_, _):
+                    visit(then)
+                    visit(else_)
+                case k.Alloc():
+                    raise Unsupported("an allocation inside a loop")
+                case k.Return() | k.Unsupported():
+                    pass
+                case _:
+                    assert_never(stmt)
+
+    visit(body)
+    return scalars - loops, stores, frozenset(loops)
+
+
+def _temporaries(body: tuple[k.Stmt, ...]) -> set[str]:
+    """Scalars the body assigns (unconditionally, at its top level) before it reads them."""
+    written: set[str] = set()
+    read_first: set[str] = set()
+    for stmt in body:
+        read_first |= _stmt_vars(stmt) - written
+        if isinstance(stmt, k.Assign) and isinstance(stmt.target, k.VarRef) and stmt.target.name not in read_first:
+            written.add(stmt.target.name)
+    return written - read_first
+
+
+def _coefficient(e: k.Expr, var: str) -> int | None:
+    """The coefficient of `var` in `e` when `e` is affine in it (other scalars act as constants), else None."""
+    match e:
+        case k.Var(name, _):
+            return 1 if name == var else 0
+        case k.Const() | k.Dim():
+            return 0
+        case k.Bin(BinOp.ADD | BinOp.SUB, lhs, rhs, _):
+            a, b = _coefficient(lhs, var), _coefficient(rhs, var)
+            if a is None or b is None:
+                return None
+            return a + b if e.op is BinOp.ADD else a - b
+        case k.Bin(BinOp.MUL, lhs, rhs, _):
+            a, b = _coefficient(lhs, var), _coefficient(rhs, var)
+            if a == 0 and b == 0:
+                return 0
+            if isinstance(lhs, k.Const) and isinstance(lhs.value, int) and b is not None:
+                return lhs.value * b
+            if isinstance(rhs, k.Const) and isinstance(rhs.value, int) and a is not None:
+                return rhs.value * a
+            return None
+        case k.Unary(UnOp.NEG, operand, _):
+            c = _coefficient(operand, var)
+            return None if c is None else -c
+        case k.Cast(operand, _):
+            return _coefficient(operand, var)
+        case _:
+            return None if var in _vars(e) else 0

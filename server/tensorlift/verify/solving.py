@@ -1,0 +1,84 @@
+"""Discharging proof obligations: every `unsat` counts only after its premises were shown satisfiable.
+
+An obligation is `premises => goal`. It holds when the premises are satisfiable (so the proof is not vacuous:
+a contradictory definition, assumption or invariant makes this first check fail) and `premises and not goal` is
+unsatisfiable. `unknown` (a timeout, an incomplete theory) is a failure, never a pass.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from .result import Check
+
+
+class ProofFailure(Exception):
+    """A proof step that did not go through; the message is the reason a user reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """`premises => goal`; with `goal` None only the premises' satisfiability is checked (a sanity check)."""
+
+    name: str
+    premises: tuple[z3.BoolRef, ...]
+    goal: z3.BoolRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    reason: str | None  # why it failed
+    model: z3.ModelRef | None  # a counterexample, when the negated goal was satisfiable
+    checks: tuple[Check, ...]  # the queries made, for a certificate
+
+
+class Checker:
+    """Runs obligations with a per-query timeout, never past `deadline` (a `time.monotonic()` instant)."""
+
+    def __init__(self, timeout_ms: int = 5000, deadline: float | None = None) -> None:
+        self.timeout_ms = timeout_ms
+        self.deadline = deadline
+
+    def _timeout(self) -> int:
+        if self.deadline is None:
+            return self.timeout_ms
+        left = int((self.deadline - time.monotonic()) * 1000)
+        if left <= 0:
+            raise ProofFailure("out of time: the proof budget ran out")
+        return max(1, min(self.timeout_ms, left))
+
+    def discharge(self, obligation: Obligation) -> Outcome:
+        solver = z3.Solver()
+        solver.set("timeout", self._timeout())
+        solver.add(*obligation.premises)
+        sanity = Check(f"{obligation.name}: premises are satisfiable", "sat", solver.sexpr())
+        answer = solver.check()
+        if answer != z3.sat:
+            why = "contradictory" if answer == z3.unsat else f"undecided ({solver.reason_unknown()})"
+            return Outcome(False, f"{obligation.name}: premises are {why}; refusing a vacuous proof", None,
+                           (sanity,))
+        if obligation.goal is None:
+            return Outcome(True, None, None, (sanity,))
+        solver.set("timeout", self._timeout())
+        solver.add(z3.Not(obligation.goal))
+        proof = Check(f"{obligation.name}", "unsat", solver.sexpr())
+        answer = solver.check()
+        if answer == z3.unsat:
+            return Outcome(True, None, None, (sanity, proof))
+        if answer == z3.sat:
+            return Outcome(False, f"{obligation.name}: does not hold", solver.model(), (sanity, proof))
+        return Outcome(False, f"{obligation.name}: solver gave up ({solver.reason_unknown()})", None,
+                       (sanity, proof))
+
+    def holds(self, obligation: Obligation) -> bool:
+        """A quick yes/no, for the invariant search (failures there are expected and not reported)."""
+        try:
+            return self.discharge(obligation).ok
+        except ProofFailure:
+            raise
+        except z3.Z3Exception:
+            return False
