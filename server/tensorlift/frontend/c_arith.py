@@ -7,8 +7,19 @@ C's truncating division.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..common import BinOp, DType, UnOp, promote
 from ..kernel.nodes import Bin, Cast, Const, Expr, Unary
+
+# Enum properties are slow in hot paths; membership in these sets is not.
+FLOATS = frozenset({DType.F32, DType.F64})
+INTS = frozenset(DType) - FLOATS - {DType.BOOL}
+_BOOL_RESULT = frozenset(op for op in BinOp if op.is_comparison or op.is_logical)
+
+
+# Dtype promotion is called for every operator; its inputs are a small finite set.
+promoted = lru_cache(maxsize=None)(promote)
 
 
 def const_int(value: int, dtype: DType = DType.I32) -> Const:
@@ -49,13 +60,15 @@ def _fold(op: BinOp, a: int, b: int) -> int | None:
 
 def binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr:
     """`lhs op rhs` with the C result type; folds integer constants and arithmetic identities."""
-    dtype = DType.BOOL if op.is_comparison or op.is_logical else promote(lhs.dtype, rhs.dtype)
+    dtype = DType.BOOL if op in _BOOL_RESULT else promoted(lhs.dtype, rhs.dtype)
+    if type(lhs) is not Const and type(rhs) is not Const:
+        return Bin(op, lhs, rhs, dtype)
     a, b = int_value(lhs), int_value(rhs)
-    if a is not None and b is not None and dtype.is_int:
+    if a is not None and b is not None and dtype in INTS:
         folded = _fold(op, a, b)
         if folded is not None:
             return Const(folded, dtype)
-    if dtype.is_int:
+    if dtype in INTS:
         if op is BinOp.ADD and a == 0:
             return rhs
         if op in (BinOp.ADD, BinOp.SUB) and b == 0:
@@ -103,7 +116,7 @@ def convert(e: Expr, dtype: DType) -> Expr:
         value = e.value
         if dtype is DType.BOOL:
             return Const(bool(value), dtype)
-        if dtype.is_float:
+        if dtype in FLOATS:
             return Const(float(value), dtype)
         if not isinstance(value, float):
             return Const(int(value), dtype)
@@ -114,5 +127,5 @@ def truthy(e: Expr) -> Expr:
     """A condition as a BOOL: C tests scalars against zero."""
     if e.dtype is DType.BOOL:
         return e
-    zero = Const(0.0, e.dtype) if e.dtype.is_float else Const(0, e.dtype)
+    zero = Const(0.0, e.dtype) if e.dtype in FLOATS else Const(0, e.dtype)
     return Bin(BinOp.NE, e, zero, DType.BOOL)

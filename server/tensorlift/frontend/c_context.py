@@ -18,6 +18,7 @@ from tree_sitter import Node
 
 from ..common import DType, Language, Position, Span
 from ..kernel.nodes import Alloc, Const, Expr, Param, Var
+from .c_arith import add
 
 ZERO = Const(0, DType.I32)
 
@@ -56,8 +57,6 @@ class ViewSym:
     poison: str | None = None
 
     def indices(self, given: tuple[Expr, ...]) -> tuple[Expr, ...]:
-        from .c_arith import add
-
         if not given:
             return self.prefix
         return (*self.prefix, add(self.offset, given[0]), *given[1:])
@@ -180,8 +179,6 @@ def span_of(node: Node) -> Span:
 
 
 def moved(view: ViewSym, amount: Expr) -> ViewSym:
-    from .c_arith import add
-
     return replace(view, offset=add(view.offset, amount))
 
 

@@ -12,9 +12,9 @@ from tree_sitter import Node
 
 from ..common import BinOp, DType, Language, UnOp, promote
 from ..kernel.nodes import Bin, Call, Const, Dim, Expr, Load, Select, Store, Unary, Var, VarRef
-from .c_arith import binary, convert, negate, truthy
+from .c_arith import FLOATS, INTS, binary, convert, negate, promoted, truthy
 from .c_context import BoundSym, Ctx, OpaqueSym, Reject, ScalarSym, ViewSym, moved
-from .c_types import declared, text, type_info
+from .c_types import declared, operator, text, type_info
 
 _ARITH: dict[str, BinOp] = {
     "+": BinOp.ADD, "-": BinOp.SUB, "*": BinOp.MUL, "<": BinOp.LT, "<=": BinOp.LE, ">": BinOp.GT,
@@ -111,7 +111,11 @@ def _name(ctx: Ctx, node: Node) -> Expr:
 
 
 def number(node: Node) -> Const:
-    raw = text(node).replace("'", "").lower()
+    raw = text(node)
+    if raw.isdigit() and (raw == "0" or raw[0] != "0"):
+        decimal = int(raw)
+        return Const(decimal, DType.I32 if decimal < 2**31 else DType.I64)
+    raw = raw.replace("'", "").lower()
     is_hex = raw.startswith("0x")
     if ("." in raw or ("e" in raw and not is_hex) or "p" in raw) and not raw.startswith("0b"):
         f32 = raw.endswith("f") and not is_hex
@@ -160,8 +164,7 @@ def cast_type(node: Node) -> DType:
 
 
 def _operator(node: Node) -> str:
-    op = node.child_by_field_name("operator")
-    return text(op)
+    return operator(node)
 
 
 def _binary(ctx: Ctx, node: Node) -> Expr:
@@ -176,20 +179,21 @@ def arith(node: Node, op: str, lhs: Expr, rhs: Expr) -> Expr:
     """`lhs op rhs` for a C operator spelling (also the compound assignments' `+=` without `=`)."""
     if op in _BITWISE:
         raise Reject(node, f"the bit operation `{op}` is not supported")
-    dtype = promote(lhs.dtype, rhs.dtype)
+    dtype = promoted(lhs.dtype, rhs.dtype)
+    if dtype in FLOATS and op not in ("&&", "||"):
+        # C's usual arithmetic conversions, made explicit: the int operand of a float operation is converted.
+        lhs, rhs = convert(lhs, dtype), convert(rhs, dtype)
     if op == "/":
-        return binary(BinOp.DIV_REAL if dtype.is_float else BinOp.DIV_TRUNC, lhs, rhs)
+        return binary(BinOp.DIV_REAL if dtype in FLOATS else BinOp.DIV_TRUNC, lhs, rhs)
     if op == "%":
-        if dtype.is_float:
+        if dtype in FLOATS:
             raise Reject(node, "`%` on floating-point values does not compile")
         return binary(BinOp.MOD_TRUNC, lhs, rhs)
     kind = _ARITH.get(op)
     if kind is None:
         raise Reject(node, f"the operator `{op}` is not supported")
-    if kind.is_logical:
+    if kind is BinOp.AND or kind is BinOp.OR:
         return Bin(kind, truthy(lhs), truthy(rhs), DType.BOOL)
-    if kind.is_comparison:
-        return Bin(kind, lhs, rhs, DType.BOOL)
     return binary(kind, lhs, rhs)
 
 
@@ -228,7 +232,7 @@ def subscript_parts(node: Node) -> tuple[Node, Node]:
 
 def _index(ctx: Ctx, node: Node) -> Expr:
     value = expr(ctx, node)
-    if not value.dtype.is_int:
+    if value.dtype not in INTS:
         raise Reject(node, f"the index `{text(node)}` is not an integer")
     return value
 
@@ -515,6 +519,10 @@ def inline(ctx: Ctx, node: Node, name: str, args: list[Node]) -> Expr:
             result = _helper_statement(ctx, statement, name)
             if result is not None:
                 return convert(result, helper.dtype)
+    except Reject as inner:
+        if inner.node.start_point[0] == node.start_point[0]:
+            raise
+        raise Reject(node, f"the call to `{name}` cannot be inlined ({inner.message})") from inner
     finally:
         ctx.scopes = saved
         ctx.inline_depth -= 1
@@ -539,7 +547,7 @@ def _helper_statement(ctx: Ctx, node: Node, name: str) -> Expr | None:
         if assign.type == "assignment_expression" and left is not None and left.type == "identifier":
             sym = ctx.scopes[-1].get(text(left))
             if isinstance(sym, BoundSym):
-                op = text(assign.child_by_field_name("operator"))
+                op = operator(assign)
                 assigned = expr(ctx, _field(assign, "right"))
                 if op != "=":
                     assigned = arith(assign, op[:-1], sym.expr, assigned)

@@ -15,19 +15,17 @@ A function returning an array returns `Return(Var(name))` with the array's eleme
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
 
-import tree_sitter_c
-import tree_sitter_cpp
-from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser
+from tree_sitter import Node
 
 from ..common import DType, Language, SourceError
 from ..kernel.nodes import Const, Expr, KernelFunction, Param, Unsupported
 from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
 from .c_loops import descendants
+from .c_query import dereference_counts, identifier_counts, parser
 from .c_stmts import block
 from .c_types import Decl, declared, text, type_info
 
@@ -38,19 +36,13 @@ _CONTAINERS = frozenset({
 })
 
 
-@lru_cache(maxsize=2)
-def _parser(language: Language) -> Parser:
-    grammar = tree_sitter_cpp.language() if language is Language.CPP else tree_sitter_c.language()
-    return Parser(TSLanguage(grammar))
-
-
 def parse_functions(
     source: bytes, language: Language, path: str
 ) -> tuple[tuple[KernelFunction, ...], tuple[SourceError, ...]]:
     """Every function definition in a C or C++ file as Kernel IR, and the file's syntax errors."""
     if language not in (Language.C, Language.CPP):
         return (), (SourceError(f"the C/C++ frontend cannot read {language.value} files", path),)
-    tree = _parser(language).parse(source)
+    tree = parser(language).parse(source)
     root = tree.root_node
     errors = syntax_errors(root, path)
     definitions = list(_definitions(root))
@@ -113,7 +105,7 @@ def _define(ctx: Ctx, node: Node, language: Language) -> None:
     if name is None or value is None:
         return
     snippet = b"int __tensorlift_value = (" + (value.text or b"") + b");"
-    parsed = _parser(language).parse(snippet).root_node
+    parsed = parser(language).parse(snippet).root_node
     if parsed.has_error:
         return
     for child in descendants(parsed):
@@ -268,8 +260,8 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
     ctx = Ctx(language, consts, helpers)
     ctx.return_dtype = returns.base.dtype if returns.rank == 0 else None
     body = node.child_by_field_name("body")
-    uses = _identifier_uses(body)
-    ctx.names = set(uses)
+    uses, dereferenced = _uses(language, body)
+    ctx.names = {name.decode("utf-8", errors="replace") for name in uses}
     params: list[Param] = []
     problems: list[Unsupported] = []
     for position, decl in enumerate(_parameters(params_node)):
@@ -278,7 +270,9 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
             problems.append(Unsupported(f"line {line}: parameter {position + 1} is not understood", span))
             continue
         ctx.names.add(decl.name)
-        param, sym = _parameter(ctx, decl, uses.get(decl.name, []))
+        key = decl.name.encode()
+        only_dereferenced = 0 < uses[key] == dereferenced[key]
+        param, sym = _parameter(ctx, decl, only_dereferenced)
         ctx.declare(decl.name, sym)
         if param is not None:
             params.append(param)
@@ -294,7 +288,7 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
     return KernelFunction(name, language, tuple(params), (*problems, *statements), span, local_params)
 
 
-def _parameter(ctx: Ctx, decl: Decl, uses: list[Node]) -> tuple[Param | None, Sym]:
+def _parameter(ctx: Ctx, decl: Decl, only_dereferenced: bool) -> tuple[Param | None, Sym]:
     base, name = decl.base, decl.name
     if base.dtype is None:
         reason = f"parameter `{name}` has {base.problem or 'an unknown type'}, which is not supported"
@@ -302,7 +296,7 @@ def _parameter(ctx: Ctx, decl: Decl, uses: list[Node]) -> tuple[Param | None, Sy
     dtype = base.dtype
     if decl.rank == 0:
         return Param(name, "scalar", dtype, by_reference=decl.reference), ScalarSym(name, dtype)
-    if decl.pointers == 1 and decl.rank == 1 and _only_dereferenced(uses):
+    if decl.pointers == 1 and decl.rank == 1 and only_dereferenced:
         return Param(name, "scalar", dtype, by_reference=True), ScalarSym(name, dtype, deref=True)
     shape: tuple[Expr | None, ...] | None = None
     if decl.sizes:
@@ -322,35 +316,10 @@ def _size(ctx: Ctx, node: Node | None) -> Expr | None:
         return None
 
 
-def _only_dereferenced(uses: list[Node]) -> bool:
-    """Whether every use of a pointer parameter is `*p` or `p[0]` (a scalar passed by reference)."""
-    if not uses:
-        return False
-    for use in uses:
-        parent = use.parent
-        if parent is None:
-            return False
-        if parent.type == "pointer_expression" and text(parent.child_by_field_name("operator")) == "*":
-            continue
-        if parent.type == "subscript_expression" and parent.child_by_field_name("argument") == use:
-            index = parent.child_by_field_name("index")
-            if index is None:
-                indices = parent.child_by_field_name("indices")
-                index = indices.named_children[0] if indices is not None and indices.named_child_count == 1 else None
-            if index is not None and text(index) == "0":
-                continue
-        return False
-    return True
-
-
-def _identifier_uses(body: Node | None) -> dict[str, list[Node]]:
-    uses: dict[str, list[Node]] = {}
+def _uses(language: Language, body: Node | None) -> tuple[Counter[bytes], Counter[bytes]]:
+    """(every identifier's occurrences, its occurrences as `*p` / `p[0]`) in a function body."""
     if body is None:
-        return uses
-    for node in descendants(body):
-        if node.type == "identifier":
-            uses.setdefault(text(node), []).append(node)
-    return uses
-
+        return Counter(), Counter()
+    return identifier_counts(language, body), dereference_counts(language, body)
 
 __all__ = ["parse_functions", "syntax_errors"]

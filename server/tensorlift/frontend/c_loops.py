@@ -15,10 +15,11 @@ from tree_sitter import Node
 from ..common import BinOp, DType
 from ..kernel.nodes import Bin, Cast, Const, Expr, Load, Param, Select, Unary, Var
 from ..kernel.nodes import Call as KCall
-from .c_arith import add, binary, const_int, int_value, mul, sub
+from .c_arith import add, binary, const_int, convert, int_value, mul, sub
 from .c_context import Ctx, Loop, Reject, ScalarSym, ViewSym
 from .c_exprs import expr
-from .c_types import declared, text, type_info
+from .c_query import identifier_nodes, written_names
+from .c_types import declared, operator, text, type_info
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="}
 
@@ -32,30 +33,15 @@ def descendants(node: Node) -> Iterator[Node]:
         stack.extend(reversed(current.named_children))
 
 
-def assigned_names(node: Node | None) -> set[str]:
+def assigned_names(ctx: Ctx, node: Node | None) -> set[str]:
     """Identifiers written in `node`: assignment targets and `++`/`--` operands."""
-    names: set[str] = set()
-    if node is None:
-        return names
-    for current in descendants(node):
-        if current.type == "assignment_expression":
-            left = current.child_by_field_name("left")
-            if left is not None and left.type == "identifier":
-                names.add(text(left))
-        elif current.type == "update_expression":
-            argument = current.child_by_field_name("argument")
-            if argument is not None and argument.type == "identifier":
-                names.add(text(argument))
-    return names
+    return set() if node is None else written_names(ctx.language, node)
 
 
-def identifiers(node: Node | None) -> set[str]:
+def identifiers(ctx: Ctx, node: Node | None) -> set[str]:
     if node is None:
         return set()
-    found = {text(n) for n in descendants(node) if n.type == "identifier"}
-    if node.type == "identifier":
-        found.add(text(node))
-    return found
+    return {text(n) for n in identifier_nodes(ctx.language, node)}
 
 
 def count(loop: Loop) -> Expr:
@@ -126,7 +112,7 @@ def header(ctx: Ctx, node: Node) -> tuple[Loop, list[Node]]:
             stop = sub(bound, const_int(1))
         case _:
             stop = bound
-    return Loop(var, dtype, start, stop, step), extras
+    return Loop(var, dtype, convert(start, dtype), stop, step), extras
 
 
 def _init(ctx: Ctx, node: Node) -> tuple[str, DType, Expr]:
@@ -145,7 +131,7 @@ def _init(ctx: Ctx, node: Node) -> tuple[str, DType, Expr]:
         ctx.declare(decl.name, ScalarSym(decl.name, base.dtype))
         ctx.add_local(_scalar_local(decl.name, base.dtype))
         return decl.name, base.dtype, start
-    if init.type == "assignment_expression" and text(init.child_by_field_name("operator")) == "=":
+    if init.type == "assignment_expression" and operator(init) == "=":
         left, right = init.child_by_field_name("left"), init.child_by_field_name("right")
         sym = ctx.lookup(text(left)) if left is not None and left.type == "identifier" else None
         if isinstance(sym, ScalarSym) and not sym.deref and sym.dtype.is_int and right is not None:
@@ -161,7 +147,7 @@ def _scalar_local(name: str, dtype: DType) -> Param:
 
 def _comparison(condition: Node, var: str) -> tuple[str, Node]:
     if condition.type == "binary_expression":
-        op = text(condition.child_by_field_name("operator"))
+        op = operator(condition)
         left, right = condition.child_by_field_name("left"), condition.child_by_field_name("right")
         if op in _FLIP and left is not None and right is not None:
             if left.type == "identifier" and text(left) == var:
@@ -196,25 +182,25 @@ def _step(ctx: Ctx, part: Node, var: str) -> int | None:
         argument = part.child_by_field_name("argument")
         if argument is None or text(argument) != var:
             return None
-        return 1 if text(part.child_by_field_name("operator")) == "++" else -1
+        return 1 if operator(part) == "++" else -1
     if part.type == "assignment_expression":
         left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
         if left is None or right is None or text(left) != var:
             return None
-        op = text(part.child_by_field_name("operator"))
+        op = operator(part)
         if op in ("+=", "-="):
             amount = int_value(expr(ctx, right))
             if amount:
                 return amount if op == "+=" else -amount
         if op == "=" and right.type == "binary_expression":
-            inner_op = text(right.child_by_field_name("operator"))
+            inner_op = operator(right)
             a, b = right.child_by_field_name("left"), right.child_by_field_name("right")
             if a is not None and b is not None and inner_op in ("+", "-"):
-                if text(a) == var and var not in identifiers(b):
+                if text(a) == var and var not in identifiers(ctx, b):
                     amount = int_value(expr(ctx, b))
                     if amount:
                         return amount if inner_op == "+" else -amount
-                if inner_op == "+" and text(b) == var and var not in identifiers(a):
+                if inner_op == "+" and text(b) == var and var not in identifiers(ctx, a):
                     amount = int_value(expr(ctx, a))
                     if amount:
                         return amount
@@ -230,9 +216,9 @@ def carried_pointers(
 ) -> dict[str, tuple[ViewSym, Expr | None]]:
     """Pointers alive before the loop that its body moves: name -> (view at entry, per-iteration move, or None when
     the body re-points it, so its entry value is never carried over)."""
-    written = assigned_names(body)
+    written = assigned_names(ctx, body)
     for extra in extras:
-        written |= assigned_names(extra) | identifiers(extra)
+        written |= assigned_names(ctx, extra) | identifiers(ctx, extra)
     result: dict[str, tuple[ViewSym, Expr | None]] = {}
     for name, sym in list(ctx.visible()):
         if not isinstance(sym, ViewSym) or not sym.pointer or name not in written:
@@ -251,24 +237,24 @@ def _moves(ctx: Ctx, node: Node, name: str, loop: Loop) -> Expr | None:
     if kind == "update_expression":
         argument = node.child_by_field_name("argument")
         if argument is not None and argument.type == "identifier" and text(argument) == name:
-            return const_int(1 if text(node.child_by_field_name("operator")) == "++" else -1)
+            return const_int(1 if operator(node) == "++" else -1)
     if kind == "assignment_expression":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is not None and left.type == "identifier" and text(left) == name and right is not None:
-            op = text(node.child_by_field_name("operator"))
+            op = operator(node)
             if op in ("+=", "-="):
                 amount = expr(ctx, right)
                 return amount if op == "+=" else binary(BinOp.SUB, const_int(0), amount)
             if op == "=" and right.type == "binary_expression":
                 a, b = right.child_by_field_name("left"), right.child_by_field_name("right")
-                inner = text(right.child_by_field_name("operator"))
+                inner = operator(right)
                 if a is not None and b is not None and text(a) == name and inner in ("+", "-"):
                     amount = expr(ctx, b)
                     return amount if inner == "+" else binary(BinOp.SUB, const_int(0), amount)
             return None
     if kind in ("if_statement", "conditional_expression", "while_statement", "do_statement", "switch_statement",
                 "for_range_loop"):
-        if name in assigned_names(node):
+        if name in assigned_names(ctx, node):
             raise Reject(node, f"the pointer `{name}` is moved conditionally or in a loop the frontend cannot count")
         return const_int(0)
     if kind == "for_statement":
@@ -284,7 +270,7 @@ def _moves(ctx: Ctx, node: Node, name: str, loop: Loop) -> Expr | None:
 
 def _moves_in_loop(ctx: Ctx, node: Node, name: str, outer: Loop) -> Expr | None:
     body = node.child_by_field_name("body")
-    if name not in assigned_names(body) and name not in assigned_names(node.child_by_field_name("update")):
+    if name not in assigned_names(ctx, body) and name not in assigned_names(ctx, node.child_by_field_name("update")):
         return const_int(0)
     ctx.scopes.append({})
     try:

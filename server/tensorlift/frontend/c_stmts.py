@@ -37,11 +37,11 @@ from ..kernel.nodes import (
     Var,
     VarRef,
 )
-from .c_arith import add, const_int, convert, mul, truthy
+from .c_arith import add, const_int, convert, mul, negate, truthy
 from .c_context import BoundSym, Ctx, Loop, OpaqueSym, PushBack, Reject, ScalarSym, ViewSym, moved, span_of
-from .c_exprs import arith, callee, expr, number, place, points, view_of
+from .c_exprs import arith, callee, expr, expr_name, number, place, points, view_of
 from .c_loops import assigned_names, carried_pointers, count, header, identifiers, mentions, trips
-from .c_types import Decl, TypeInfo, declared, text, type_info
+from .c_types import Decl, TypeInfo, declared, operator, text, type_info
 
 _UNSUPPORTED_STATEMENTS = {
     "while_statement": "`while` loops are not supported; rewrite as a `for` loop",
@@ -149,7 +149,7 @@ def _expression_statement(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
 
 def _assign(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-    op = text(node.child_by_field_name("operator"))
+    op = operator(node)
     if left is None or right is None:
         raise Reject(node, "incomplete assignment")
     if left.type == "identifier":
@@ -172,7 +172,7 @@ def _repoint(ctx: Ctx, name: str, sym: ViewSym, op: str, right: Node, out: list[
         raise Reject(stmt, f"assigning the whole array `{name}` is not supported")
     if op in ("+=", "-="):
         amount = expr(ctx, right)
-        ctx.update(name, moved(sym, amount if op == "+=" else binary_neg(amount)))
+        ctx.update(name, moved(sym, amount if op == "+=" else negate(amount)))
         return
     if op != "=":
         raise Reject(stmt, f"`{op}` on the pointer `{name}` is not supported")
@@ -194,12 +194,6 @@ def _repoint(ctx: Ctx, name: str, sym: ViewSym, op: str, right: Node, out: list[
     ctx.update(name, replace(view, pointer=True))
 
 
-def binary_neg(amount: Expr) -> Expr:
-    from .c_arith import negate
-
-    return negate(amount)
-
-
 def _increment(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
     argument = node.child_by_field_name("argument")
     if argument is None:
@@ -209,7 +203,7 @@ def _increment(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
         return
     target = place(ctx, argument)
     one = const_int(1)
-    op = text(node.child_by_field_name("operator"))
+    op = operator(node)
     value = arith(node, "+" if op == "++" else "-", _read(target), one)
     out.append(Assign(target, convert(value, target.dtype), span_of(stmt)))
 
@@ -370,8 +364,6 @@ def _ctor_value(ctx: Ctx, node: Node) -> Expr:
 
 
 def expr_named(ctx: Ctx, node: Node) -> Expr:
-    from .c_exprs import expr_name
-
     return expr_name(ctx, node, text(node))
 
 
@@ -486,7 +478,7 @@ def _sizeof_count(ctx: Ctx, node: Node) -> Expr:
 def _factors(node: Node) -> list[Node]:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]
-    if node.type == "binary_expression" and text(node.child_by_field_name("operator")) == "*":
+    if node.type == "binary_expression" and operator(node) == "*":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is not None and right is not None:
             return _factors(left) + _factors(right)
@@ -626,8 +618,8 @@ def _for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     ctx.scopes.append({})
     try:
         loop, extras = header(ctx, node)
-        bound_names = identifiers(node.child_by_field_name("condition")) - {loop.var}
-        written = assigned_names(body_node)
+        bound_names = identifiers(ctx, node.child_by_field_name("condition")) - {loop.var}
+        written = assigned_names(ctx, body_node)
         if loop.var in written:
             raise Reject(node, f"the loop body modifies the loop variable `{loop.var}`")
         changed = sorted(n for n in written & bound_names if not isinstance(ctx.lookup(n), ViewSym))
@@ -678,7 +670,7 @@ def _range_for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     view = view_of(ctx, right)
     if view.pointer or view.rank == 0:
         raise Reject(right, f"a range-based `for` over `{_short(right)}` is not supported")
-    if decl.name in assigned_names(body_node) and not decl.reference:
+    if decl.name in assigned_names(ctx, body_node) and not decl.reference:
         raise Reject(node, f"the loop assigns to `{decl.name}`, a copy of each element; it changes nothing")
     index_name = ctx.fresh(decl.name)
     index = Var(index_name, DType.I64)

@@ -63,6 +63,12 @@ def text(node: Node | None) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
+def operator(node: Node) -> str:
+    """The operator of an expression node: anonymous nodes are typed by their spelling, no decoding needed."""
+    op = node.child_by_field_name("operator")
+    return "" if op is None else op.type
+
+
 def type_info(node: Node | None) -> TypeInfo:
     """The base type named by a declaration's `type` field."""
     if node is None:

@@ -1,0 +1,70 @@
+"""tree-sitter grammars and the few queries the C/C++ frontend runs over whole subtrees (in C, not Python: a
+10,000-line file must translate well under a second)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import tree_sitter_c
+import tree_sitter_cpp
+from tree_sitter import Language as TSLanguage
+from tree_sitter import Node, Parser, Query, QueryCursor
+
+from ..common import Language
+
+_IDENTIFIERS = "(identifier) @name"
+_DEREFERENCED = """
+(pointer_expression operator: "*" argument: (identifier) @name)
+(subscript_expression argument: (identifier) @name index: (number_literal) @index)
+"""
+_DEREFERENCED_CPP = """
+(pointer_expression operator: "*" argument: (identifier) @name)
+(subscript_expression argument: (identifier) @name indices: (subscript_argument_list . (number_literal) @index .))
+"""
+_WRITTEN = "(assignment_expression left: (identifier) @name) (update_expression argument: (identifier) @name)"
+
+
+@lru_cache(maxsize=2)
+def grammar(language: Language) -> TSLanguage:
+    return TSLanguage(tree_sitter_cpp.language() if language is Language.CPP else tree_sitter_c.language())
+
+
+@lru_cache(maxsize=2)
+def parser(language: Language) -> Parser:
+    return Parser(grammar(language))
+
+
+@lru_cache(maxsize=8)
+def _query(language: Language, pattern: str) -> Query:
+    return Query(grammar(language), pattern)
+
+
+def _captures(language: Language, pattern: str, node: Node) -> list[Node]:
+    return QueryCursor(_query(language, pattern)).captures(node).get("name", [])
+
+
+def identifier_nodes(language: Language, node: Node) -> list[Node]:
+    """Every identifier under `node` (including `node` itself)."""
+    return _captures(language, _IDENTIFIERS, node)
+
+
+def written_names(language: Language, node: Node) -> set[str]:
+    """Identifiers assigned (`x = ...`, `x += ...`) or incremented (`x++`) under `node`."""
+    return {(n.text or b"").decode("utf-8", errors="replace") for n in _captures(language, _WRITTEN, node)}
+
+
+def identifier_counts(language: Language, node: Node) -> Counter[bytes]:
+    """How often each identifier occurs under `node`."""
+    return Counter(n.text or b"" for n in identifier_nodes(language, node))
+
+
+def dereference_counts(language: Language, node: Node) -> Counter[bytes]:
+    """How often each identifier occurs as `*p` or `p[0]` under `node`."""
+    pattern = _DEREFERENCED_CPP if language is Language.CPP else _DEREFERENCED
+    counts: Counter[bytes] = Counter()
+    for _, captures in QueryCursor(_query(language, pattern)).matches(node):
+        names, indices = captures.get("name", []), captures.get("index", [])
+        if names and (not indices or indices[0].text == b"0"):
+            counts[names[0].text or b""] += 1
+    return counts
