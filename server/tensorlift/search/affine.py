@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ..common import BinOp, DType, UnOp
 from ..tensir import nodes as T
+from ..tensir.typecheck import literal_dtype
 
 Affine = dict[str, tuple[int, T.Expr]]  # atom key -> (coefficient, atom); the constant lives under key ""
 
@@ -75,18 +76,23 @@ def from_affine(form: Affine, dtype: DType = DType.I64) -> T.Expr:
     result: T.Expr | None = None
     for _, coeff, atom in terms:
         magnitude = abs(coeff)
-        term = atom if magnitude == 1 else T.Bin(BinOp.MUL, T.Const(magnitude, dtype), atom, dtype)
+        term = atom if magnitude == 1 else T.Bin(BinOp.MUL, literal(magnitude), atom, dtype)
         if result is None:
             result = term if coeff > 0 else T.Unary(UnOp.NEG, term, dtype)
         else:
             result = T.Bin(BinOp.ADD if coeff > 0 else BinOp.SUB, result, term, dtype)
     if result is None:
-        return T.Const(const, dtype)
+        return literal(const)
     if const > 0:
-        return T.Bin(BinOp.ADD, result, T.Const(const, dtype), dtype)
+        return T.Bin(BinOp.ADD, result, literal(const), dtype)
     if const < 0:
-        return T.Bin(BinOp.SUB, result, T.Const(-const, dtype), dtype)
+        return T.Bin(BinOp.SUB, result, literal(-const), dtype)
     return result
+
+
+def literal(value: int) -> T.Const:
+    """An integer constant with the dtype its literal has: index arithmetic is exact, widths do not matter."""
+    return T.Const(value, literal_dtype(value))
 
 
 def simplify_index(expr: T.Expr) -> T.Expr:

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from ..common import BinOp, DType, ReduceOp, UnOp, promote
+from ..common import BinOp, DType, Language, ReduceOp, UnOp, promote
 from ..kernel import nodes as K
 from ..tensir import nodes as T
-from .affine import mentions, simplify_index
+from .affine import literal, mentions, simplify_index
 
 OLD = "old:"  # prefix of the symbols that stand for a loop-carried value at the start of an iteration
 
@@ -48,11 +48,14 @@ class _State:
     scalars: dict[str, T.Expr] = field(default_factory=dict)
     writes: list[_Write] = field(default_factory=list)
     poisoned: dict[str, str] = field(default_factory=dict)
-    masked: frozenset[str] = frozenset()  # arrays written by the loop being summarised: reads see OLD values
+    # arrays written by an enclosing loop being summarised -> how many writes preceded that loop's body: earlier
+    # writes are pre-loop state, so reads see the OLD (loop-carried) value instead
+    masked: dict[str, int] = field(default_factory=dict)
     uninitialised: frozenset[str] = frozenset()  # fresh arrays whose elements have no value until written
 
     def copy(self) -> _State:
-        return _State(dict(self.scalars), list(self.writes), dict(self.poisoned), self.masked, self.uninitialised)
+        return _State(dict(self.scalars), list(self.writes), dict(self.poisoned), dict(self.masked),
+                      self.uninitialised)
 
 
 def lift_unit(unit: K.LiftUnit) -> T.Program:
@@ -69,6 +72,7 @@ class _Lifter:
         self.unit = unit
         self.fresh_shapes: dict[str, tuple[T.Expr, ...]] = {}
         self.counter = 0
+        self.unbounded_ints = unit.language is Language.PYTHON
         self.scalar_dtypes: dict[str, DType] = {p.name: p.dtype for p in unit.inputs if p.kind == "scalar"}
         self.scalar_dtypes.update({o.name: o.dtype for o in unit.outputs if o.kind == "scalar"})
 
@@ -81,6 +85,8 @@ class _Lifter:
     def expr(self, e: K.Expr, st: _State, index: dict[str, T.Expr]) -> T.Expr:
         match e:
             case K.Const(value=value, dtype=dtype):
+                if self.unbounded_ints and dtype.is_int and isinstance(value, int):
+                    return literal(value)  # Python ints have no width: the literal's own dtype says the same
                 return T.Const(value, dtype)
             case K.Var(name=name, dtype=dtype):
                 if name in index:
@@ -111,7 +117,9 @@ class _Lifter:
 
     def read(self, array: str, idx: tuple[T.Expr, ...], dtype: DType, st: _State) -> T.Expr:
         """The value of `array[idx]` in state `st`: the latest write that covers it, else the input's element."""
-        for write in reversed(st.writes):
+        floor = st.masked.get(array, 0)
+        for position in range(len(st.writes) - 1, floor - 1, -1):
+            write = st.writes[position]
             if write.array != array:
                 continue
             if not write.domain:
@@ -121,7 +129,10 @@ class _Lifter:
                     continue
                 raise LiftFailure(f"`{array}` is written at {_show(write.indices)} and read at {_show(idx)}, "
                                   "which may be the same element; the order of these accesses matters")
-            return _instantiate(write, idx)
+            value = _instantiate(write, idx)
+            if value is None:
+                continue
+            return value
         if array in st.masked:
             return T.Access(OLD + array, idx, dtype)
         if array in st.uninitialised:
@@ -151,7 +162,7 @@ class _Lifter:
                     st.uninitialised = st.uninitialised | {array}
                 else:
                     names = tuple(self.fresh("z") for _ in extents)
-                    domain = tuple(T.Loop(n, T.Const(0, DType.I64), x) for n, x in zip(names, extents, strict=True))
+                    domain = tuple(T.Loop(n, literal(0), x) for n, x in zip(names, extents, strict=True))
                     value = _convert(self.expr(init, st, index), dtype)
                     st.writes.append(_Write(array, tuple(T.Idx(n) for n in names), domain, value, dtype))
             case K.If(cond=cond, then=then, else_=else_):
@@ -205,27 +216,50 @@ class _Lifter:
             source_index: T.Expr = T.Idx(var)
         else:
             var = self.fresh("t")
-            lo = T.Const(0, DType.I64)
-            size = T.Const(abs(loop.step), DType.I64)
+            lo = literal(0)
+            size = literal(abs(loop.step))
             first, last = (stop, start) if loop.step > 0 else (start, stop)
             span = T.Bin(BinOp.SUB, first, last, DType.I64)
-            rounded_up = simplify_index(T.Bin(BinOp.ADD, span, T.Const(abs(loop.step) - 1, DType.I64), DType.I64))
+            rounded_up = simplify_index(T.Bin(BinOp.ADD, span, literal(abs(loop.step) - 1), DType.I64))
             hi = T.Bin(BinOp.DIV_FLOOR, rounded_up, size, DType.I64)
             if abs(loop.step) == 1:
                 hi = simplify_index(span)
-            source_index = simplify_index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, T.Const(loop.step, DType.I64),
+            source_index = simplify_index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, literal(loop.step),
                                                                              T.Idx(var), DType.I64), DType.I64))
         assigned = _scalars_assigned(loop.body)
         written = _arrays_written(loop.body)
-        body_state = st.copy()
-        body_state.masked = st.masked | written
-        for name in assigned:
-            body_state.scalars[name] = T.Scalar(OLD + name, self.scalar_dtypes.get(name, DType.F64))
-            body_state.poisoned.pop(name, None)
         inner_index = {**index, loop.var: source_index}
-        after = self.run(loop.body, body_state, inner_index)
+
+        def body_run(closed_forms: dict[str, T.Expr]) -> _State:
+            body_state = st.copy()
+            body_state.masked.update({array: len(st.writes) for array in written})
+            for name in assigned:
+                if name in closed_forms:
+                    body_state.scalars[name] = closed_forms[name]
+                else:
+                    body_state.scalars[name] = T.Scalar(OLD + name, self.scalar_dtypes.get(name, DType.F64))
+                body_state.poisoned.pop(name, None)
+            return self.run(loop.body, body_state, inner_index)
+
+        after = body_run({})
+        # Induction variables (`j++`, `k += 2` once per iteration) have a closed form at every iteration:
+        # j = j0 + c * (iteration number). Re-run the body with it, so `out[j]` moves with the loop.
+        steps = {name: c for name in assigned if (c := _induction_step(after.scalars.get(name), name, var)) is not None}
+        counted = {}
+        for name, c in steps.items():
+            pre = st.scalars.get(name, T.Scalar(name, self.scalar_dtypes.get(name, DType.I64)))
+            counted[name] = simplify_index(T.Bin(BinOp.ADD, pre, T.Bin(BinOp.MUL, c, T.Bin(
+                BinOp.SUB, T.Idx(var), lo, DType.I64), DType.I64), DType.I64))
+        if counted:
+            after = body_run(counted)
         domain = T.Loop(var, lo, hi)
-        return self.close(after, st, domain, assigned, written)
+        out = self.close(after, st, domain, assigned - set(counted), written)
+        for name, c in steps.items():
+            pre = st.scalars.get(name, T.Scalar(name, self.scalar_dtypes.get(name, DType.I64)))
+            trips = T.Bin(BinOp.MAX, literal(0), simplify_index(T.Bin(BinOp.SUB, hi, lo, DType.I64)), DType.I64)
+            out.scalars[name] = T.Bin(BinOp.ADD, pre, T.Bin(BinOp.MUL, c, trips, DType.I64), DType.I64)
+            out.poisoned.pop(name, None)
+        return out
 
     def close(self, body: _State, st: _State, domain: T.Loop, assigned: set[str], written: frozenset[str]) -> _State:
         """Summarise one iteration's effect `body` over the loop `domain`, applied to the pre-loop state `st`."""
@@ -257,19 +291,18 @@ class _Lifter:
             if w in moving:
                 value = self.resolve_old(w.value, st, own_indices, var)
                 out.writes.append(_Write(w.array, w.indices, (domain, *w.domain), value, w.dtype))
-            elif w.domain:
-                raise LiftFailure(f"every iteration of the loop over `{var}` rewrites the same elements of "
-                                  f"`{w.array}`; only the last iteration's values survive")
             else:
+                # The same elements every iteration: only an accumulation into them has a tensor meaning,
+                # `C(i, j) = C(i, j) + sum(k, ...)  for j` (a whole parallel write accumulated over this loop).
                 marker = T.Access(OLD + w.array, w.indices, w.dtype)
                 if not _contains(w.value, marker):
-                    raise LiftFailure(f"`{w.array}{_show(w.indices)}` keeps only the last iteration's value of the "
-                                      f"loop over `{var}`")
+                    raise LiftFailure(f"every iteration of the loop over `{var}` rewrites `{w.array}"
+                                      f"{_show(w.indices)}`; only the last iteration's value survives")
                 op, term = _match_reduction(w.value, marker, f"{w.array}{_show(w.indices)}")
                 term = self.resolve_old(term, st, own_indices, var)
                 pre = self.read(w.array, w.indices, w.dtype, st)
                 total = _combine(op, pre, T.Reduce(op, var, domain.lo, domain.hi, term, _reduce_dtype(term, w.value)))
-                out.writes.append(_Write(w.array, w.indices, (), total, w.dtype))
+                out.writes.append(_Write(w.array, w.indices, w.domain, total, w.dtype))
         if written - {w.array for w in new_writes}:
             pass  # arrays written only under conditions that merged into selects are in new_writes already
         out.uninitialised = out.uninitialised - {w.array for w in new_writes if w.domain or w in moving}
@@ -336,6 +369,34 @@ class _Lifter:
 # ------------------------------------------------------------------------------------------------- helpers
 
 
+def _induction_step(value: T.Expr | None, name: str, var: str) -> T.Expr | None:
+    """`c` when one iteration does `name = name + c` with an integer `c` that does not change in the loop."""
+    if value is None or not value.dtype.is_int:
+        return None
+    marker = T.Scalar(OLD + name, value.dtype)
+    terms = _terms(value)
+    if [t for t in terms if t[1] == marker] != [(1, marker)] or len(terms) < 2:
+        return None
+    rest = [(sign, t) for sign, t in terms if t != marker]
+    step = simplify_index(_rebuild(rest, value.dtype))
+    if _contains(step, marker) or mentions(step, {var}) or _has_old(step):
+        return None
+    return step
+
+
+def _has_old(expr: T.Expr) -> bool:
+    found = False
+
+    def visit(e: T.Expr) -> T.Expr:
+        nonlocal found
+        if isinstance(e, T.Scalar | T.Access) and (e.name if isinstance(e, T.Scalar) else e.tensor).startswith(OLD):
+            found = True
+        return _map_children(e, visit)
+
+    visit(expr)
+    return found
+
+
 def _show(indices: tuple[T.Expr, ...]) -> str:
     from ..tensir import printer
 
@@ -351,13 +412,27 @@ def _distinct(a: tuple[T.Expr, ...], b: tuple[T.Expr, ...]) -> bool:
     return False
 
 
-def _instantiate(write: _Write, idx: tuple[T.Expr, ...]) -> T.Expr:
-    """The value a parallel write gives element `idx`, when its target indices are its domain variables."""
-    names = [d.var for d in write.domain]
-    if len(write.indices) != len(idx) or [i.name if isinstance(i, T.Idx) else None for i in write.indices] != names:
-        raise LiftFailure(f"`{write.array}` is written through a strided or shifted index and read back in the "
-                          "same loop nest")
-    mapping = {name: simplify_index(i) for name, i in zip(names, idx, strict=True)}
+def _instantiate(write: _Write, idx: tuple[T.Expr, ...]) -> T.Expr | None:
+    """The value a parallel write gives element `idx`; None when the write certainly does not cover it.
+
+    Each target index must be a distinct domain variable or an expression free of them (an enclosing loop's
+    index, a constant): `C(i, j) = e  for j` covers `C(i, x)` with `j := x`, and not `C(i + 1, x)`."""
+    names = {d.var for d in write.domain}
+    if len(write.indices) != len(idx):
+        raise LiftFailure(f"`{write.array}` is indexed with {len(idx)} and {len(write.indices)} indices")
+    mapping: dict[str, T.Expr] = {}
+    for target, wanted in zip(write.indices, idx, strict=True):
+        if isinstance(target, T.Idx) and target.name in names and target.name not in mapping:
+            mapping[target.name] = simplify_index(wanted)
+        elif not mentions(target, names) and target == wanted:
+            continue
+        elif not mentions(target, names) and _distinct((target,), (wanted,)):
+            return None
+        else:
+            raise LiftFailure(f"`{write.array}` is written through a strided or shifted index and read back in "
+                              "the same loop nest")
+    if set(mapping) != names:
+        raise LiftFailure(f"`{write.array}` is written over a domain that its indices do not spell out")
     return _substitute(write.value, mapping)
 
 
@@ -507,7 +582,7 @@ def _combine(op: ReduceOp, pre: T.Expr, reduce: T.Reduce) -> T.Expr:
 
 
 def _extend_range(pre: T.Expr, reduce: T.Reduce) -> T.Expr | None:
-    lower = simplify_index(T.Bin(BinOp.SUB, reduce.lo, T.Const(1, DType.I64), DType.I64))
+    lower = simplify_index(T.Bin(BinOp.SUB, reduce.lo, literal(1), DType.I64))
     if _substitute(reduce.body, {reduce.var: lower}) == pre:
         return replace(reduce, lo=lower)
     return None
@@ -588,7 +663,7 @@ def _creates(write: _Write, shape: tuple[T.Expr, ...]) -> bool:
     if len(write.domain) != len(shape) or len(write.indices) != len(shape):
         return False
     for loop, index, extent in zip(write.domain, write.indices, shape, strict=True):
-        if index != T.Idx(loop.var) or simplify_index(loop.lo) != T.Const(0, DType.I64):
+        if index != T.Idx(loop.var) or simplify_index(loop.lo) != literal(0):
             return False
         if simplify_index(loop.hi) != simplify_index(extent):
             return False
