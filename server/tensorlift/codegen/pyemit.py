@@ -1,0 +1,655 @@
+"""TensIR to Python array code, once for all five Python targets (`PyTarget` holds the spellings).
+
+Every translated subexpression is a `Val`: code plus the index variables that label its dimensions (`axes`), so
+broadcasting is explicit: operands are transposed into one order and padded with `None` axes before an operator
+combines them, and a reduction sums the axis labelled by its variable. Accesses become slices where the indices
+are `c*i + d` (`a[1:n - 1]`, `a[0:2*n:2]`, reversed for `d - i`), a bare name where the slice is the whole
+extent, and a gather with broadcast index arrays otherwise. A sum of a product of accesses becomes `einsum`.
+Rules (`Rule`, matched most specific first) replace the generic form with the idiomatic one (`A @ B`,
+`np.dot(a, b)`, `np.clip(x, lo, hi)`, `a += b`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import assert_never
+
+from ..common import BinOp, DType, ReduceOp, UnOp
+from ..kernel import nodes as k
+from ..tensir import nodes as t
+from ..tensir.visit import walk
+from .affine import Lin, affine, same
+from .model import Rule, satisfied
+from .pattern import PStatement, free_index_order, match_expr, match_statement
+from .pytargets import PyTarget
+
+ATOM, POWER, UNARY, MUL, ADD, CMP = 100, 15, 14, 13, 12, 9
+
+
+class Refused(Exception):
+    """The target cannot express something; the message is the reason a user reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    code: str
+    axes: tuple[str, ...]
+    prec: int
+    dtype: DType
+    host: bool = False  # a plain Python number (sizes, scalar parameters, constants)
+    view: str | None = None  # the tensor this is a slice of, when it is nothing but a slice
+
+
+@dataclass(frozen=True, slots=True)
+class PyCode:
+    lines: tuple[str, ...]
+    imports: tuple[str, ...]
+    params: tuple[str, ...]
+    returns: tuple[str, ...]
+    rules: tuple[str, ...]  # ids of the rules used
+
+
+def _paren(v: Val, weaker_than: int) -> str:
+    return f"({v.code})" if v.prec < weaker_than else v.code
+
+
+_ATOMIC = re.compile(r"^[\w.]+$")
+
+
+def _atomic(code: str) -> bool:
+    if _ATOMIC.match(code):
+        return True
+    depth = 0
+    for i, ch in enumerate(code):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0 and i != len(code) - 1 and code[i + 1] not in "([.":
+                return False
+        elif depth == 0 and not (ch.isalnum() or ch in "_.([{"):
+            return False
+    return depth == 0
+
+
+def _literal(value: int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        if value != value:
+            return "float(\"nan\")"
+        if value in (float("inf"), float("-inf")):
+            return "float(\"inf\")" if value > 0 else "-float(\"inf\")"
+        return repr(value)
+    return str(value)
+
+
+_HOST_FUNCTIONS = {
+    "abs": "abs({0})", "sqrt": "math.sqrt({0})", "exp": "math.exp({0})", "log": "math.log({0})",
+    "sin": "math.sin({0})", "cos": "math.cos({0})", "tan": "math.tan({0})", "tanh": "math.tanh({0})",
+    "floor": "math.floor({0})", "ceil": "math.ceil({0})", "pow": "math.pow({0}, {1})",
+    "rsqrt": "1 / math.sqrt({0})", "sigmoid": "1 / (1 + math.exp(-{0}))", "erf": "math.erf({0})",
+}
+_INFIX = {BinOp.ADD: ("+", ADD), BinOp.SUB: ("-", ADD), BinOp.MUL: ("*", MUL), BinOp.DIV_REAL: ("/", MUL),
+          BinOp.DIV_FLOOR: ("//", MUL), BinOp.MOD_FLOOR: ("%", MUL), BinOp.LT: ("<", CMP), BinOp.LE: ("<=", CMP),
+          BinOp.GT: (">", CMP), BinOp.GE: (">=", CMP), BinOp.EQ: ("==", CMP), BinOp.NE: ("!=", CMP)}
+
+
+@dataclass(slots=True)
+class _Scope:
+    ranges: dict[str, tuple[t.Expr, t.Expr]]
+    order: list[str]
+
+
+@dataclass(slots=True)
+class Translator:
+    target: PyTarget
+    rules: Sequence[Rule]
+    extents: dict[str, tuple[t.Expr | None, ...]]
+    scope: _Scope = field(default_factory=lambda: _Scope({}, []))
+    used_rules: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ helpers
+
+    def host(self, expr: t.Expr) -> str:
+        v = self.expr(expr)
+        if v.axes:
+            raise Refused(f"an index or bound depends on an index variable where a number is needed: {v.code}")
+        return v.code
+
+    def lin_code(self, lin: Lin) -> str:
+        return self.host(lin.expr())
+
+    def _order_key(self, axis: str) -> int:
+        return self.scope.order.index(axis)
+
+    def canon(self, v: Val) -> Val:
+        """`v` with its axes in the scope's order (transposed if needed)."""
+        ordered = tuple(sorted(v.axes, key=self._order_key))
+        if ordered == v.axes:
+            return v
+        perm = tuple(v.axes.index(a) for a in ordered)
+        if len(perm) == 2 and self.target.name != "tensorflow":
+            code = f"{_paren(v, ATOM)}.T"
+        else:
+            code = self.target.transpose.format(x=v.code, perm=perm)
+        return Val(code, ordered, ATOM, v.dtype)
+
+    def expand(self, v: Val, axes: tuple[str, ...]) -> Val:
+        """`v` (axes in scope order, a subset of `axes`) padded with None so that it broadcasts against `axes`."""
+        v = self.canon(v)
+        if not v.axes or v.axes == axes[len(axes) - len(v.axes):]:
+            return v
+        start = axes.index(v.axes[0])
+        parts = [":" if a in v.axes else "None" for a in axes[start:]]
+        while parts and parts[-1] == ":":
+            parts.pop()
+        if not parts:
+            return v
+        return Val(f"{_paren(v, ATOM)}[{', '.join(parts)}]", tuple(a for a in axes[start:]), ATOM, v.dtype)
+
+    def align(self, *vals: Val) -> tuple[list[Val], tuple[str, ...]]:
+        union = tuple(sorted({a for v in vals for a in v.axes}, key=self._order_key))
+        return [self.expand(v, union) for v in vals], union
+
+    # ------------------------------------------------------------------ accesses
+
+    def _extent(self, tensor: str, axis: int) -> t.Expr | None:
+        shape = self.extents.get(tensor)
+        if shape is not None and axis < len(shape):
+            return shape[axis]
+        return None
+
+    def _is_extent(self, tensor: str, axis: int, hi: t.Expr) -> bool:
+        if isinstance(hi, t.Dim) and hi.tensor == tensor and hi.axis == axis:
+            return True
+        extent = self._extent(tensor, axis)
+        return extent is not None and same(extent, hi)
+
+    def view_parts(self, tensor: str, indices: tuple[t.Expr, ...]) -> tuple[list[str], list[str], list[int],
+                                                                           list[tuple[str, str, str]]] | None:
+        """Slice form of an access: (subscript parts, axes, flipped axis positions, explicit (start, stop, step)
+        per axis for targets without slices), or None where a gather is needed."""
+        parts: list[str] = []
+        axes: list[str] = []
+        flips: list[int] = []
+        explicit: list[tuple[str, str, str]] = []
+        for axis, index in enumerate(indices):
+            form = affine(index, self.scope.ranges)
+            if form is None:
+                return None
+            coefs, offset = form
+            if not coefs:
+                code = self.lin_code(offset)
+                parts.append(code)
+                explicit.append((code, f"{_wrap(code)} + 1", "1"))
+                continue
+            if len(coefs) != 1:
+                return None
+            ((var, c),) = coefs.items()
+            if var in axes:
+                return None
+            lo, hi = self.scope.ranges[var]
+            if c >= 1:
+                start = Lin.of(lo).scaled(c).plus(offset)
+                stop = Lin.of(hi).scaled(c).plus(offset)
+                step = c
+            elif c == -1:
+                start = offset.plus(Lin.of(hi).scaled(-1)).plus(Lin((), 1))
+                stop = offset.plus(Lin.of(lo).scaled(-1)).plus(Lin((), 1))
+                step = 1
+                flips.append(len(axes))
+            else:
+                return None
+            start_code = "" if start.is_zero else self._bound(start)
+            full = self._is_extent(tensor, axis, stop.expr())
+            stop_code = "" if full else self._bound(stop)
+            part = f"{start_code}:{stop_code}" + (f":{step}" if step != 1 else "")
+            parts.append(part)
+            axes.append(var)
+            explicit.append((start_code or "0", self._bound(stop), str(step)))
+        return parts, axes, flips, explicit
+
+    def _bound(self, lin: Lin) -> str:
+        """A slice bound; one that can be negative when the range is empty (`n - 2`) is clamped at 0, since a
+        negative bound would count from the end."""
+        code = self.lin_code(lin)
+        if lin.terms and lin.const < 0:
+            return f"max({code}, 0)"
+        return code
+
+    def access(self, e: t.Access) -> Val:
+        view = self.view_parts(e.tensor, e.indices)
+        if view is None:
+            return self.gather(e)
+        parts, axes, flips, _ = view
+        while parts and parts[-1] == ":":
+            parts.pop()
+        code = f"{e.tensor}[{', '.join(parts)}]" if parts else e.tensor
+        v = Val(code, tuple(axes), ATOM, e.dtype, view=e.tensor)
+        for position in flips:
+            v = self.flip(v, position)
+        return v
+
+    def flip(self, v: Val, position: int) -> Val:
+        rev = ", ".join([":"] * position + ["::-1"])
+        return Val(self.target.flip.format(x=_paren(v, ATOM), axis=position, rev=rev), v.axes, ATOM, v.dtype,
+                   view=v.view)
+
+    def gather(self, e: t.Access) -> Val:
+        if not self.target.gather:
+            raise Refused(f"{self.target.name}: the access {e.tensor}(...) needs a gather with index arithmetic "
+                          "that is not a slice; not supported for this target")
+        vals = [self.expr(index) for index in e.indices]
+        expanded, union = self.align(*vals)
+        return Val(f"{e.tensor}[{', '.join(v.code for v in expanded)}]", union, ATOM, e.dtype)
+
+    def is_full(self, e: t.Access) -> bool:
+        view = self.view_parts(e.tensor, e.indices)
+        return view is not None and all(p == ":" for p in view[0]) and not view[2]
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self, e: t.Expr) -> Val:
+        for rule in self.rules:
+            if isinstance(rule.pattern, PStatement):
+                continue
+            m = match_expr(rule.pattern, e)
+            if m is not None and satisfied(rule, m, self.is_full):
+                axes = tuple(m.indices[name] for name in free_index_order(rule.pattern) if name in m.indices)
+                code = self.fill(rule, m, {})
+                self.used_rules.append(rule.id)
+                return Val(code, axes, ATOM if _atomic(code) else 0, e.dtype)
+        return self.structural(e)
+
+    def fill(self, rule: Rule, m: object, extra: Mapping[str, str]) -> str:
+        from .pattern import Match
+
+        assert isinstance(m, Match)
+        values: dict[str, str] = dict(extra)
+        for name, expr in m.exprs.items():
+            values.setdefault(name, self.expr(expr).code)
+        for name, accesses in m.accesses.items():
+            if accesses:
+                values.setdefault(name, self.access(accesses[0]).code)
+        for name, tensor in m.tensors.items():
+            values.setdefault(name, tensor)
+
+        def sub(match: re.Match[str]) -> str:
+            code = values[match.group(1)]
+            return code if _atomic(code) else f"({code})"
+
+        return re.sub(r"\{(\w+)\}", sub, rule.emit)
+
+    def structural(self, e: t.Expr) -> Val:  # noqa: C901 - one case per node
+        tg = self.target
+        match e:
+            case t.Const(value, dtype):
+                code = _literal(value)
+                return Val(code, (), UNARY if code.startswith("-") else ATOM, dtype, host=True)
+            case t.Scalar(name, dtype):
+                return Val(name, (), ATOM, dtype, host=True)
+            case t.Dim(tensor, axis, dtype):
+                return Val(f"{tensor}.shape[{axis}]", (), ATOM, dtype, host=True)
+            case t.Idx(name, dtype):
+                if name not in self.scope.ranges:
+                    raise Refused(f"index variable {name} is not bound")
+                lo, hi = self.scope.ranges[name]
+                return Val(tg.arange.format(lo=self.host(lo), hi=self.host(hi)), (name,), ATOM, dtype)
+            case t.Access():
+                return self.access(e)
+            case t.Bin(op, lhs, rhs, dtype):
+                return self.binary(op, self.expr(lhs), self.expr(rhs), dtype)
+            case t.Unary(op, operand, dtype):
+                v = self.expr(operand)
+                if op is UnOp.NEG:
+                    return replace(v, code=f"-{_paren(v, UNARY)}", prec=UNARY, dtype=dtype, view=None)
+                if v.host:
+                    return Val(f"not {_paren(v, CMP)}", (), 7, dtype, host=True)
+                return Val(f"{tg.logical_not}({v.code})", v.axes, ATOM, dtype)
+            case t.Call(fn, args, dtype):
+                vals = [self.expr(a) for a in args]
+                if all(v.host for v in vals):
+                    return Val(_HOST_FUNCTIONS[fn].format(*(v.code for v in vals)), (), 0, dtype, host=True)
+                template = tg.function(fn)
+                if template is None:
+                    raise Refused(f"{tg.name} has no function for {fn}()")
+                expanded, union = self.align(*vals)
+                code = template.format(*(_paren(v, UNARY) if template.count("{0}") else v.code for v in expanded))
+                return Val(code, union, ATOM if _atomic(code) else MUL, dtype)
+            case t.Select(cond, then, else_, dtype):
+                vc, vt, ve = self.expr(cond), self.expr(then), self.expr(else_)
+                if vc.host and vt.host and ve.host:
+                    return Val(f"{_paren(vt, 6)} if {_paren(vc, 6)} else {_paren(ve, 6)}", (), 5, dtype, host=True)
+                (c, a, b), union = self.align(vc, vt, ve)
+                return Val(f"{tg.where}({c.code}, {a.code}, {b.code})", union, ATOM, dtype)
+            case t.Cast(operand, dtype):
+                v = self.expr(operand)
+                if v.host:
+                    fn = "float" if dtype.is_float else "bool" if dtype is DType.BOOL else "int"
+                    return Val(f"{fn}({v.code})", (), ATOM, dtype, host=True)
+                return Val(tg.cast.format(x=_paren(v, ATOM), dtype=tg.dtype(dtype)), v.axes, ATOM, dtype)
+            case t.Reduce():
+                return self.reduce(e)
+        assert_never(e)
+
+    def binary(self, op: BinOp, a: Val, b: Val, dtype: DType) -> Val:  # noqa: C901 - one case per operator
+        tg = self.target
+        both_host = a.host and b.host
+        integer = a.dtype.is_int and b.dtype.is_int
+        if both_host:
+            if op is BinOp.DIV_TRUNC:
+                x, y = _paren(a, UNARY), _paren(b, UNARY)
+                code = f"({x} // {y} if ({x} >= 0) == ({y} > 0) else -(-{x} // {y}))"
+                return Val(code, (), ATOM, dtype, host=True)
+            if op is BinOp.MOD_TRUNC:
+                x, y = _paren(a, UNARY), _paren(b, UNARY)
+                code = f"math.fmod({x}, {y})" if not integer else (
+                    f"({x} - {y} * ({x} // {y} if ({x} >= 0) == ({y} > 0) else -(-{x} // {y})))")
+                return Val(code, (), ATOM, dtype, host=True)
+            if op in (BinOp.MIN, BinOp.MAX):
+                return Val(f"{op.value}({a.code}, {b.code})", (), ATOM, dtype, host=True)
+            if op in (BinOp.AND, BinOp.OR):
+                word = "and" if op is BinOp.AND else "or"
+                return Val(f"{_paren(a, CMP)} {word} {_paren(b, CMP)}", (), 7 if word == "and" else 6, dtype,
+                           host=True)
+        (x, y), union = self.align(a, b)
+        if op in _INFIX:
+            symbol, prec = _INFIX[op]
+            code = f"{_paren(x, prec)} {symbol} {_paren(y, prec + 1)}"
+            return Val(code, union, prec, dtype, host=both_host)
+        match op:
+            case BinOp.DIV_TRUNC:
+                if not integer:
+                    return Val(f"{_paren(x, MUL)} / {_paren(y, MUL + 1)}", union, MUL, dtype)
+                return Val(tg.trunc_div.format(a=_paren(x, UNARY), b=_paren(y, UNARY)), union, MUL, dtype)
+            case BinOp.MOD_TRUNC:
+                return Val(tg.trunc_mod.format(a=_paren(x, UNARY), b=_paren(y, UNARY)), union, ATOM, dtype)
+            case BinOp.MIN | BinOp.MAX:
+                fn = tg.maximum if op is BinOp.MAX else tg.minimum
+                if tg.name == "torch" and (x.host or y.host):
+                    tensor, number = (y, x) if x.host else (x, y)
+                    bound = "min" if op is BinOp.MAX else "max"
+                    return Val(f"torch.clamp({tensor.code}, {bound}={number.code})", union, ATOM, dtype)
+                return Val(f"{fn}({x.code}, {y.code})", union, ATOM, dtype)
+            case BinOp.AND:
+                return Val(f"{tg.logical_and}({x.code}, {y.code})", union, ATOM, dtype)
+            case BinOp.OR:
+                return Val(f"{tg.logical_or}({x.code}, {y.code})", union, ATOM, dtype)
+        raise AssertionError(op)
+
+    def reduce(self, e: t.Reduce) -> Val:
+        lo_v, hi_v = self.expr(e.lo), self.expr(e.hi)
+        if lo_v.axes or hi_v.axes:
+            raise Refused(f"the range of the reduction over {e.var} depends on another index variable "
+                          "(a triangular reduction); not supported yet")
+        uses = any(isinstance(x, t.Idx) and x.name == e.var for x in walk(e.body))
+        if not uses:
+            body = self.expr(e.body)
+            count = Val(f"max({hi_v.code} - {_paren(lo_v, ADD + 1)}, 0)", (), ATOM, DType.I64, host=True)
+            match e.op:
+                case ReduceOp.SUM:
+                    return self.binary(BinOp.MUL, count, body, e.dtype)
+                case ReduceOp.PROD:
+                    return Val(f"{_paren(body, POWER + 1)} ** {count.code}", body.axes, POWER, e.dtype,
+                               host=body.host)
+                case ReduceOp.MAX | ReduceOp.MIN:
+                    return body
+        self.scope.ranges[e.var] = (e.lo, e.hi)
+        self.scope.order.append(e.var)
+        try:
+            if e.op is ReduceOp.SUM:
+                einsum = self.einsum(e)
+                if einsum is not None:
+                    return einsum
+            body = self.canon(self.expr(e.body))
+            if e.var not in body.axes:  # the variable only occurs inside an inner, fully reduced expression
+                raise Refused(f"cannot place the axis of {e.var} in {body.code}")
+            axis = body.axes.index(e.var)
+            code = self.target.reducer(e.op).format(x=body.code, axis=axis)
+            return Val(code, tuple(a for a in body.axes if a != e.var), ATOM, e.dtype)
+        finally:
+            self.scope.order.remove(e.var)
+            del self.scope.ranges[e.var]
+
+    def einsum(self, e: t.Reduce) -> Val | None:
+        factors = _factors(e.body)
+        if factors is None:
+            return None
+        accesses = [f for f in factors if isinstance(f, t.Access)]
+        others = [f for f in factors if not isinstance(f, t.Access)]
+        if len(accesses) < 2 or any(not _invariant(f) for f in others):
+            return None
+        if not self.target.einsum_ints and not all(a.dtype.is_float for a in accesses):
+            return None
+        views = []
+        for a in accesses:
+            view = self.view_parts(a.tensor, a.indices)
+            if view is None or view[2] or len(view[1]) != len(a.indices):
+                return None
+            views.append(self.access(a))
+        letters = {v: chr(ord("a") + i) for i, v in enumerate(self.scope.order)}
+        out_axes = tuple(a for a in self.scope.order if a != e.var and any(a in v.axes for v in views))
+        spec = ",".join("".join(letters[x] for x in v.axes) for v in views) + "->" + "".join(
+            letters[x] for x in out_axes)
+        code = self.target.einsum.format(spec=f'"{spec}"', args=", ".join(v.code for v in views))
+        result = Val(code, out_axes, ATOM, e.dtype)
+        for other in others:
+            result = self.binary(BinOp.MUL, self.expr(other), result, e.dtype)
+        return result
+
+
+def _factors(e: t.Expr) -> list[t.Expr] | None:
+    if isinstance(e, t.Bin) and e.op is BinOp.MUL:
+        a, b = _factors(e.lhs), _factors(e.rhs)
+        return None if a is None or b is None else a + b
+    if isinstance(e, t.Cast) and e.dtype.is_int and e.operand.dtype.is_int and isinstance(e.operand, t.Access):
+        return [e.operand]
+    return [e]
+
+
+def _invariant(e: t.Expr) -> bool:
+    return not any(isinstance(x, (t.Idx, t.Access, t.Reduce)) for x in walk(e))
+
+
+def _wrap(code: str) -> str:
+    return code if _atomic(code) else f"({code})"
+
+
+# -------------------------------------------------------------------------------------------------- statements
+
+
+def kernel_to_tensir(expr: k.Expr | None) -> t.Expr | None:
+    """The few Kernel expressions that appear in shapes (sizes, constants, dims, their sums and products)."""
+    match expr:
+        case None:
+            return None
+        case k.Const(value, dtype):
+            return t.Const(value, dtype)
+        case k.Var(name, dtype):
+            return t.Scalar(name, dtype)
+        case k.Dim(array, axis, dtype):
+            return t.Dim(array, axis, dtype)
+        case k.Bin(op, lhs, rhs, dtype):
+            a, b = kernel_to_tensir(lhs), kernel_to_tensir(rhs)
+            return None if a is None or b is None else t.Bin(op, a, b, dtype)
+    return None
+
+
+def unit_extents(unit: k.LiftUnit) -> dict[str, tuple[t.Expr | None, ...]]:
+    out: dict[str, tuple[t.Expr | None, ...]] = {}
+    for p in unit.inputs:
+        if p.kind == "array" and p.shape is not None:
+            out[p.name] = tuple(kernel_to_tensir(s) for s in p.shape)
+    return out
+
+
+def _existing(unit: k.LiftUnit) -> set[str]:
+    names = {p.name for p in unit.inputs}
+    names |= {o.name for o in unit.outputs if not o.fresh}
+    return names
+
+
+@dataclass(slots=True)
+class StatementEmitter:
+    unit: k.LiftUnit
+    target: PyTarget
+    rules: Sequence[Rule]
+    extents: dict[str, tuple[t.Expr | None, ...]]
+    defined: set[str]
+    temp: int = 0
+
+    def program(self, program: t.Program) -> PyCode:
+        lines: list[str] = []
+        used: list[str] = []
+        for s in program.statements:
+            tr = Translator(self.target, self.rules, self.extents,
+                            _Scope({loop.var: (loop.lo, loop.hi) for loop in s.domain},
+                                   [loop.var for loop in s.domain]))
+            lines.extend(self.statement(s, tr))
+            used.extend(tr.used_rules)
+        params = [p.name for p in self.unit.inputs]
+        params += [o.name for o in self.unit.outputs if not o.fresh and o.name not in params]
+        returns = tuple(o.name for o in self.unit.outputs)
+        code = "\n".join(lines)
+        imports = list(self.target.imports)
+        if "math." in code:
+            imports.append("import math")
+        if "jax." in code.replace("jax.numpy", ""):
+            imports.append("import jax")
+        return PyCode(tuple(lines), tuple(imports), tuple(params), returns, tuple(dict.fromkeys(used)))
+
+    def statement(self, s: t.Statement, tr: Translator) -> list[str]:
+        fresh = s.target not in self.defined and not s.is_scalar
+        for rule in self.rules:
+            if not isinstance(rule.pattern, PStatement):
+                continue
+            m = match_statement(rule.pattern, s)
+            if m is None or not satisfied(rule, m, tr.is_full):
+                continue
+            if rule.kind == "stmt":
+                if fresh or s.is_scalar:
+                    target_code = s.target
+                else:
+                    target_code = self.target_view(s, tr)[0]
+                    if target_code is None:
+                        continue
+                tr.used_rules.append(rule.id)
+                self._define(s)
+                return tr.fill(rule, m, {rule.pattern.target: target_code}).splitlines()
+            code = tr.fill(rule, m, {})
+            tr.used_rules.append(rule.id)
+            value = Val(code, tuple(loop.var for loop in s.domain), ATOM if _atomic(code) else 0, s.value.dtype)
+            return self.assign(s, value, tr, fresh)
+        return self.assign(s, tr.expr(s.value), tr, fresh)
+
+    def _define(self, s: t.Statement) -> None:
+        if s.target not in self.defined and not s.is_scalar:
+            self.extents[s.target] = tuple(loop.hi for loop in s.domain)
+        self.defined.add(s.target)
+
+    def assign(self, s: t.Statement, value: Val, tr: Translator, fresh: bool) -> list[str]:
+        tg = self.target
+        if s.is_scalar:
+            self.defined.add(s.target)
+            fn = "float" if s.dtype.is_float else "bool" if s.dtype is DType.BOOL else "int"
+            if value.host and (value.dtype.is_float == s.dtype.is_float):
+                return [f"{s.target} = {value.code}"]
+            return [f"{s.target} = {fn}({value.code})"]
+        domain = tuple(loop.var for loop in s.domain)
+        if fresh:
+            if any(not isinstance(i, t.Idx) or i.name != v for i, v in zip(s.indices, domain, strict=False)) or (
+                    len(s.indices) != len(domain)) or any(not same(loop.lo, t.Const(0, DType.I64))
+                                                          for loop in s.domain):
+                raise Refused(f"the statement creating {s.target} must cover it from 0 with its own indices")
+            shape = "(" + ", ".join(tr.host(loop.hi) for loop in s.domain) + ("," if len(domain) == 1 else "") + ")"
+            self._define(s)
+            value = self._typed(value, s.dtype)
+            if value.host:
+                return [f"{s.target} = {tg.full.format(shape=shape, value=value.code, dtype=tg.dtype(s.dtype))}"]
+            value = tr.canon(value)
+            if value.axes != domain:
+                padded = tr.expand(value, domain)
+                code = tg.copy.format(x=tg.broadcast.format(x=padded.code, shape=shape))
+                return [f"{s.target} = {code}"]
+            code = tg.copy.format(x=value.code) if value.view is not None else value.code
+            return [f"{s.target} = {code}"]
+        view_code, view_axes, flips, explicit = self.target_view(s, tr)
+        if view_code is None:
+            raise Refused(f"the write to {s.target} is not a slice of it; {tg.name} cannot express it")
+        missing = [v for v in domain if v not in view_axes]
+        if missing:
+            raise Refused(f"the statement writes {s.target} without using index {missing[0]}")
+        value = self._typed(value, s.dtype)
+        if value.view == s.target:
+            value = replace(value, code=tg.copy.format(x=value.code), view=None)
+        if not value.host:
+            value = tr.expand(tr.canon(value), domain)
+            if value.axes != domain:
+                value = Val(value.code, domain, value.prec, value.dtype)
+            perm = tuple(domain.index(a) for a in view_axes)
+            if perm != tuple(range(len(perm))):
+                value = Val(tg.transpose.format(x=value.code, perm=perm) if len(perm) != 2 or tg.name == "tensorflow"
+                            else f"{_paren(value, ATOM)}.T", tuple(view_axes), ATOM, value.dtype)
+            for position in flips:
+                value = tr.flip(value, position)
+        self.defined.add(s.target)
+        if tg.setitem:
+            return [f"{s.target}[{view_code or '...'}] = {value.code}"]
+        if tg.name == "jax":
+            return [f"{s.target} = {s.target}.at[{view_code or '...'}].set({value.code})"]
+        return self.scatter(s, value, explicit, tr)
+
+    def _typed(self, value: Val, dtype: DType) -> Val:
+        if value.dtype.is_float == dtype.is_float and (value.dtype is DType.BOOL) == (dtype is DType.BOOL):
+            return value
+        if value.host:
+            fn = "float" if dtype.is_float else "bool" if dtype is DType.BOOL else "int"
+            return Val(f"{fn}({value.code})", (), ATOM, dtype, host=True)
+        return Val(self.target.cast.format(x=_paren(value, ATOM), dtype=self.target.dtype(dtype)), value.axes, ATOM,
+                   dtype)
+
+    def target_view(self, s: t.Statement, tr: Translator) -> tuple[str | None, list[str], list[int],
+                                                                     list[tuple[str, str, str]]]:
+        view = tr.view_parts(s.target, s.indices)
+        if view is None:
+            return None, [], [], []
+        parts, axes, flips, explicit = view
+        # write the unflipped slice; the value is flipped instead
+        fixed = list(parts)
+        while fixed and fixed[-1] == ":":
+            fixed.pop()
+        return ", ".join(fixed), axes, flips, explicit
+
+    def scatter(self, s: t.Statement, value: Val, explicit: list[tuple[str, str, str]], tr: Translator) -> list[str]:
+        """TensorFlow: rebuild the tensor with `tf.tensor_scatter_nd_update` over the written index grid."""
+        ranges = ", ".join(f"tf.range({a}, {b if b.isdigit() else f'max({b}, {a})'}, {c}, dtype=tf.int64)"
+                           for a, b, c in explicit)
+        self.temp += 1
+        idx = f"_idx{self.temp}"
+        # axes indexed by a number come back as size-1 axes of the index grid
+        view = tr.view_parts(s.target, s.indices)
+        assert view is not None
+        pad = [":" if ":" in part else "None" for part in view[0]]
+        upd = value.code if value.host or all(p == ":" for p in pad) else f"{_paren(value, ATOM)}[{', '.join(pad)}]"
+        return [
+            f"{idx} = tf.stack(tf.meshgrid({ranges}, indexing=\"ij\"), axis=-1)",
+            f"{s.target} = tf.tensor_scatter_nd_update({s.target}, {idx}, "
+            f"tf.broadcast_to(tf.cast({upd}, {s.target}.dtype), tf.shape({idx})[:-1]))",
+        ]
+
+
+def emit_python(unit: k.LiftUnit, program: t.Program, target: PyTarget, rules: Sequence[Rule]) -> PyCode:
+    """Python code computing `program` over the unit's variables; raises `Refused` with a reason."""
+    ordered = sorted(rules, key=lambda r: (-r.specificity, r.order))
+    emitter = StatementEmitter(unit, target, ordered, unit_extents(unit), _existing(unit))
+    return emitter.program(program)
+
+
+def as_function(name: str, code: PyCode) -> str:
+    body = "\n".join(f"    {line}" for line in code.lines) or "    pass"
+    returns = ", ".join(code.returns)
+    tail = f"\n    return {returns}" if returns else ""
+    return f"def {name}({', '.join(code.params)}):\n{body}{tail}\n"
