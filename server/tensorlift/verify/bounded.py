@@ -1,0 +1,208 @@
+"""The bounded verifier: Kernel ≡ TensIR for every size assignment up to a bound, on symbolic contents.
+
+Per assignment of the unit's sizes and `Dim` extents, every input element and non-size scalar is a fresh Z3
+constant; both IRs' own evaluators run over ONE `Z3Domain` (so they share the uninterpreted math functions) and
+one solver query asks for inputs, satisfying the unit's assumptions, on which some output element differs. An
+`unknown` answer is a failure. Assignments are tried smallest first; when the cap stops the enumeration early,
+the bound reported is the largest one all of whose assignments were checked.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import z3
+
+from ..common import DType
+from ..kernel.nodes import LiftUnit
+from ..semantics import EvaluationError, NumericModel, Z3Domain, Z3Semantics
+from ..tensir import nodes as t
+from .assumptions import assumption_sentences
+from .result import Check, VerifyResult
+from .solving import Checker, Obligation, ProofFailure
+
+MAX_ASSIGNMENTS = 160
+Dims = Mapping[tuple[str, int], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    sizes: dict[str, int]
+    dims: dict[tuple[str, int], int]
+
+    def describe(self) -> str:
+        parts = [f"{n}={v}" for n, v in self.sizes.items()]
+        parts += [f"dim({a},{x})={v}" for (a, x), v in self.dims.items()]
+        return ", ".join(parts) or "no sizes"
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    ok: bool
+    skipped: bool = False
+    counterexample: str | None = None
+    reason: str | None = None
+    checks: tuple[Check, ...] = ()
+
+
+def assignments(unit: LiftUnit, bound: int) -> Iterator[tuple[int, Assignment]]:
+    """Every assignment of sizes and Dim extents in 0..bound, by increasing largest value (then sum), with that
+    largest value."""
+    from ..kernel.examples import dim_refs
+
+    names: list[str | tuple[str, int]] = [*unit.sizes, *dim_refs(unit)]
+    combos = sorted(itertools.product(range(bound + 1), repeat=len(names)), key=lambda c: (max(c, default=0),
+                                                                                            sum(c), c))
+    for combo in combos:
+        sizes = {n: v for n, v in zip(names, combo, strict=True) if isinstance(n, str)}
+        dims = {n: v for n, v in zip(names, combo, strict=True) if not isinstance(n, str)}
+        yield max(combo, default=0), Assignment(sizes, dims)
+
+
+def verify_bounded(unit: LiftUnit, program: t.Program, *, bound: int, model: NumericModel, deadline: float | None,
+                   timeout_ms: int = 5000, max_assignments: int = MAX_ASSIGNMENTS) -> VerifyResult:
+    sentences = assumption_sentences(unit, model)
+    checker = Checker(timeout_ms, deadline)
+    checks: list[Check] = []
+    checked = skipped = 0
+    complete_upto = -1  # every assignment with values <= this was checked
+    level = 0
+    try:
+        for count, (largest, assignment) in enumerate(assignments(unit, bound)):
+            if largest != level:
+                complete_upto, level = level, largest
+            if count >= max_assignments:
+                break
+            verdict = _check_assignment(unit, program, assignment, model, checker)
+            if verdict.skipped:
+                skipped += 1
+                continue
+            if not verdict.ok:
+                return VerifyResult(False, "bounded", bound, verdict.counterexample, verdict.reason, sentences)
+            checked += 1
+            checks += verdict.checks
+        else:
+            complete_upto = bound
+    except ProofFailure as error:
+        return VerifyResult(False, "bounded", bound, None, str(error), sentences)
+    if checked == 0:
+        return VerifyResult(False, "bounded", bound, None,
+                            f"no size assignment up to {bound} gives the loop a defined result ({skipped} tried)",
+                            sentences)
+    if complete_upto < 1:
+        return VerifyResult(False, "bounded", complete_upto, None,
+                            "too many sizes to check every assignment up to 1 within the cap", sentences)
+    return VerifyResult(True, "bounded", complete_upto, None, None, sentences, tuple(checks))
+
+
+def refute_small(unit: LiftUnit, program: t.Program, sizes: Mapping[str, int], dims: Dims | None = None, *,
+                 model: NumericModel = NumericModel(), timeout_ms: int = 1000) -> str | None:
+    """A counterexample at these sizes, or None when the candidate agrees on every input there (or the check
+    was inconclusive: refutation is for pruning a search, never for accepting)."""
+    verdict = _check_assignment(unit, program, Assignment(dict(sizes), dict(dims or {})), model,
+                                Checker(timeout_ms, None))
+    return None if verdict.ok or verdict.skipped or verdict.counterexample is None else verdict.counterexample
+
+
+# ------------------------------------------------------------------------------------------------- one assignment
+
+
+def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment, model: NumericModel,
+                      checker: Checker) -> _Verdict:
+    from ..kernel.examples import required_shapes
+    from ..kernel.interp import Interpreter, initial_state, run_unit
+    from ..tensir.interp import run
+
+    where = assignment.describe()
+    sem = Z3Semantics(model)
+    domain = Z3Domain(sem)
+    try:
+        shapes = required_shapes(unit, assignment.sizes, assignment.dims)
+    except (EvaluationError, ValueError):
+        return _Verdict(True, skipped=True)  # no input has these sizes (an index past a given extent)
+    inputs, symbols = _symbolic_inputs(unit, assignment, shapes, sem)
+    premises: list[z3.BoolRef] = []
+    try:
+        probe = Interpreter(domain, initial_state(unit, inputs, domain))
+        for assumption in unit.assumptions:
+            holds = probe.eval_bool(assumption)
+            if domain.truth(holds) is False:
+                return _Verdict(True, skipped=True)
+            premises.append(holds)
+    except EvaluationError:
+        return _Verdict(True, skipped=True)
+    try:
+        expected = run_unit(unit, inputs, domain)
+    except EvaluationError:
+        return _Verdict(True, skipped=True)  # the source has no defined result at these sizes
+    try:
+        got = run(program, inputs, domain)
+    except EvaluationError as error:
+        return _Verdict(False, counterexample=f"at {where}: the candidate is undefined ({error}) where the loop "
+                        "is not", reason=f"candidate undefined at {where}")
+    goals: list[z3.BoolRef] = []
+    for out in unit.outputs:
+        if out.name not in got:
+            return _Verdict(False, counterexample=f"at {where}: the candidate does not compute {out.name}",
+                            reason=f"candidate does not compute output {out.name}")
+        mine, theirs = expected[out.name], got[out.name]
+        if out.kind == "array":
+            left, right = np.asarray(mine, dtype=object), np.asarray(theirs, dtype=object)
+            if left.shape != right.shape:
+                return _Verdict(False, counterexample=f"at {where}: {out.name} has shape {list(left.shape)}, the "
+                                f"candidate's {list(right.shape)}", reason=f"output {out.name} has the wrong shape")
+            goals += [_equal(sem, left[i], right[i], out.dtype) for i in np.ndindex(left.shape)]
+        else:
+            goals.append(_equal(sem, mine, theirs, out.dtype))
+    outcome = checker.discharge(Obligation(f"outputs agree at {where}", tuple(premises), z3.And(*goals)))
+    if outcome.ok:
+        return _Verdict(True, checks=outcome.checks)
+    if outcome.model is not None:
+        shown = _show_model(outcome.model, symbols)
+        return _Verdict(False, counterexample=f"at {where}, inputs {shown}: the outputs differ",
+                        reason=f"differs from the loop at {where}")
+    return _Verdict(False, reason=f"at {where}: {outcome.reason}")
+
+
+def _symbolic_inputs(unit: LiftUnit, assignment: Assignment, shapes: Mapping[str, tuple[int, ...]],
+                     sem: Z3Semantics) -> tuple[dict[str, object], list[tuple[str, z3.ExprRef]]]:
+    inputs: dict[str, object] = {}
+    symbols: list[tuple[str, z3.ExprRef]] = []
+    for p in unit.inputs:
+        if p.kind == "array":
+            shape = shapes.get(p.name, (0,) * p.rank)
+            data = np.empty(shape, dtype=object)
+            for index in np.ndindex(shape):
+                label = f"{p.name}[{','.join(map(str, index))}]"
+                data[index] = sem.fresh(label, p.dtype)
+                symbols.append((label, data[index]))
+            inputs[p.name] = data
+        elif p.name in assignment.sizes:
+            inputs[p.name] = sem.const(assignment.sizes[p.name], p.dtype)
+        else:
+            inputs[p.name] = sem.fresh(p.name, p.dtype)
+            symbols.append((p.name, inputs[p.name]))
+    return inputs, symbols
+
+
+def _equal(sem: Z3Semantics, a: object, b: object, dtype: DType) -> z3.BoolRef:
+    x, y = _term(sem, a, dtype), _term(sem, b, dtype)
+    if x.sort() != y.sort():
+        raise ProofFailure(f"an output element has sort {x.sort()} on one side and {y.sort()} on the other")
+    return sem.equal(x, y, dtype)
+
+
+def _term(sem: Z3Semantics, value: object, dtype: DType) -> z3.ExprRef:
+    if isinstance(value, z3.ExprRef):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return sem.const(value, dtype)
+    raise ProofFailure(f"an output element has no value ({value!r})")
+
+
+def _show_model(model: z3.ModelRef, symbols: list[tuple[str, z3.ExprRef]]) -> str:
+    shown = [f"{label}={model.eval(term, model_completion=True)}" for label, term in symbols]
+    return "{" + ", ".join(shown[:24]) + (", …" if len(shown) > 24 else "") + "}"
