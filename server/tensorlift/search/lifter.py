@@ -339,8 +339,8 @@ class _Lifter:
             if array not in outputs:
                 continue
             mine = [w for w in writes if w.array == array]
+            mine = self._drop_dead_init(array, mine)
             if array in self.fresh_shapes:
-                mine = self._drop_dead_init(array, mine)
                 first = mine[0]
                 if not _creates(first, self.fresh_shapes[array]):
                     raise LiftFailure(f"`{array}` is not written completely by one loop nest; "
@@ -360,10 +360,8 @@ class _Lifter:
         return T.Program(_order(statements))
 
     def _drop_dead_init(self, array: str, writes: list[_Write]) -> list[_Write]:
-        shape = self.fresh_shapes[array]
-        if len(writes) > 1 and _creates(writes[1], shape) and _creates(writes[0], shape):
-            return writes[1:]
-        return writes
+        """Drop writes that a later write of the same array overwrites element for element."""
+        return [w for k, w in enumerate(writes) if not any(_covers(later, w) for later in writes[k + 1:])]
 
 
 # ------------------------------------------------------------------------------------------------- helpers
@@ -666,6 +664,21 @@ def _creates(write: _Write, shape: tuple[T.Expr, ...]) -> bool:
         if index != T.Idx(loop.var) or simplify_index(loop.lo) != literal(0):
             return False
         if simplify_index(loop.hi) != simplify_index(extent):
+            return False
+    return True
+
+
+def _covers(later: _Write, earlier: _Write) -> bool:
+    """Whether `later` writes every element `earlier` wrote, without reading the array."""
+    if not later.domain or len(later.domain) != len(earlier.domain) or len(later.indices) != len(earlier.indices):
+        return False
+    if later.array in _reads(later.value):
+        return False
+    for loop_l, loop_e, idx_l, idx_e in zip(later.domain, earlier.domain, later.indices, earlier.indices, strict=True):
+        if idx_l != T.Idx(loop_l.var) or idx_e != T.Idx(loop_e.var):
+            return False
+        if simplify_index(loop_l.lo) != simplify_index(loop_e.lo) or simplify_index(loop_l.hi) != simplify_index(
+                loop_e.hi):
             return False
     return True
 
