@@ -85,6 +85,9 @@ def binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr:
             if inner is not None and lhs.op in (BinOp.ADD, BinOp.SUB):
                 total = (inner if lhs.op is BinOp.ADD else -inner) + (b if op is BinOp.ADD else -b)
                 return binary(BinOp.ADD if total >= 0 else BinOp.SUB, lhs.lhs, Const(abs(total), dtype))
+        if b is not None and b < 0 and op in (BinOp.ADD, BinOp.SUB):
+            flipped = BinOp.SUB if op is BinOp.ADD else BinOp.ADD
+            return binary(flipped, lhs, Const(-b, rhs.dtype))  # `k + -1` reads as `k - 1`
         if op is BinOp.SUB and lhs == rhs:
             return Const(0, dtype)
     return Bin(op, lhs, rhs, dtype)
