@@ -133,6 +133,7 @@ class Ctx:
     is_module: bool = False  # the `<module>` pseudo-function
     syntax_cache: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)
+    asked: set[tuple[str, str, object]] = field(default_factory=set)
 
     # ------------------------------------------------------------------------------------------------ naming
     def fresh(self, base: str) -> str:
@@ -151,7 +152,7 @@ class Ctx:
 
     def param_is_array(self, name: str) -> bool:
         hint = self.hints.get(name)
-        return hint.array if hint is not None else name in self.prev.ranks or name in self.cur.ranks
+        return hint.array if hint is not None else self.known_rank(name) is not None
 
     def rank(self, name: str) -> int | None:
         """The rank of an array name, when known (hint, allocation, or an earlier pass)."""
@@ -160,19 +161,21 @@ class Ctx:
         hint = self.hints.get(name)
         if hint is not None and hint.rank is not None:
             return hint.rank
-        return self.prev.ranks.get(name)
+        return self.known_rank(name)
 
     def element_dtype(self, name: str) -> DType:
         local = self.arrays.get(name)
         if local is not None:
-            return local.dtype if local.fixed else self.prev.dtypes.get(name, local.dtype)
+            return local.dtype if local.fixed else self.known_dtype(name) or local.dtype
         hint = self.hints.get(name)
         if hint is not None:
             return hint.dtype
         return DType.I64 if self._int_valued(name) else DType.F64
 
     def _int_valued(self, name: str) -> bool:
-        return name in self.prev.int_names or name in self.cur.int_names
+        answer = name in self.prev.int_names or name in self.cur.int_names
+        self.asked.add(("int", name, answer))
+        return answer
 
     def scalar_dtype(self, name: str) -> DType:
         if name in self.loop_vars:
@@ -182,7 +185,32 @@ class Ctx:
             if hint is not None and not hint.array:
                 return hint.dtype
             return DType.I64 if self._int_valued(name) else DType.F64
-        return self.prev.dtypes.get(name) or self.cur.dtypes.get(name) or DType.I64
+        return self.known_dtype(name) or DType.I64
+
+    # Every answer a pass takes from the facts is recorded: when the facts the pass ends with give the same
+    # answers, another pass would translate identically, so one pass is enough (the common case).
+    def known_dtype(self, name: str) -> DType | None:
+        old, new = self.prev.dtypes.get(name), self.cur.dtypes.get(name)
+        answer = old if new is None else new if old is None else join(old, new)
+        self.asked.add(("dtype", name, answer))
+        return answer
+
+    def known_rank(self, name: str) -> int | None:
+        old, new = self.prev.ranks.get(name), self.cur.ranks.get(name)
+        answer = old if new is None else new if old is None else max(old, new)
+        self.asked.add(("rank", name, answer))
+        return answer
+
+    def consistent(self, facts: Facts) -> bool:
+        """Would `facts` have answered every question this pass asked the same way?"""
+        for kind, name, answer in self.asked:
+            if kind == "dtype" and facts.dtypes.get(name) != answer:
+                return False
+            if kind == "rank" and facts.ranks.get(name) != answer:
+                return False
+            if kind == "int" and (name in facts.int_names) != answer:
+                return False
+        return True
 
     def note_index_use(self, name: str) -> None:
         if self.index_depth > 0:

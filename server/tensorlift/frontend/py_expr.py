@@ -395,7 +395,7 @@ def call(ctx: Ctx, node: Node) -> Expr:
         return Call(canonical, (value,), dtype)
     if name in ("builtins.sum", "builtins.any", "builtins.all", "builtins.map", "builtins.filter",
                 "builtins.sorted"):
-        raise Unsup(node, f"`{short}(...)` over a sequence is not supported; write the loop")
+        raise Unsup(node, f"`{short}` over a sequence ({quote(node)}) is not supported; write the loop")
     if short in ("append", "copy", "tolist"):
         raise Unsup(node, f"{quote(node)} is not supported here")
     raise Unsup(node, f"call to `{text(fn)}` is not supported (only known math functions and same-file helpers "

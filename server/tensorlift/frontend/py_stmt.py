@@ -13,7 +13,7 @@ from . import py_append, py_arith
 from .py_alloc import allocation
 from .py_context import Binding, CondFrame, Ctx, LocalArray, LoopFrame, Unsup, View, quote
 from .py_expr import array_view, binary, expr, index, name_value, qualified
-from .py_syntax import is_docstring, line, literal, named_children, span, text
+from .py_syntax import is_docstring, is_empty_block, line, literal, named_children, span, text
 from .py_types import hint
 
 _AUGMENTED = {"+=": "+", "-=": "-", "*=": "*", "/=": "/", "//=": "//", "%=": "%", "**=": "**"}
@@ -38,6 +38,8 @@ _IGNORED = ("pass_statement", "import_statement", "import_from_statement", "futu
 def block(ctx: Ctx, node: Node | None) -> tuple[Stmt, ...]:
     if node is None:
         return ()
+    if is_empty_block(node):
+        return (Unsupported(f"line {line(node)}: syntax error: expected an indented block", span(node)),)
     out: list[Stmt] = []
     for child in node.named_children:
         out.extend(statement(ctx, child))
@@ -193,10 +195,10 @@ def _view_binding(ctx: Ctx, name: str, value: Node) -> View | None:
             return None
     view = array_view(ctx, value)
     rank = ctx.rank(view.array)
-    used_as_array = name in ctx.prev.ranks
-    if (rank is not None and rank > len(view.prefix)) or used_as_array:
-        if used_as_array:
-            ctx.cur.note_rank(view.array, len(view.prefix) + ctx.prev.ranks[name])
+    used_as = ctx.known_rank(name)
+    if (rank is not None and rank > len(view.prefix)) or used_as is not None:
+        if used_as is not None:
+            ctx.cur.note_rank(view.array, len(view.prefix) + used_as)
         return view
     return None
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 import tree_sitter_python
 from tree_sitter import Language as TSLanguage
-from tree_sitter import Node, Parser
+from tree_sitter import Node, Parser, Query, QueryCursor
 
 from ..common import DType, Position, SourceError, Span
 from ..kernel.nodes import Const
 
 _LANGUAGE = TSLanguage(tree_sitter_python.language())
+_BLOCKS = Query(_LANGUAGE, "(block) @block")
 _BOM = b"\xef\xbb\xbf"
 MAX_ERRORS = 50  # a binary file yields thousands of ERROR nodes; the first few say enough
 
@@ -43,10 +44,18 @@ def named_children(node: Node) -> list[Node]:
     return [child for child in node.named_children if child.type != "comment"]
 
 
+def is_empty_block(node: Node) -> bool:
+    """tree-sitter accepts `for x in a:` with no body at the end of a file; Python does not."""
+    return node.type == "block" and not any(c.type != "comment" for c in node.named_children)
+
+
 def syntax_errors(root: Node, path: str) -> tuple[SourceError, ...]:
-    """One SourceError per maximal ERROR node and per MISSING node, in source order (capped)."""
+    """One SourceError per maximal ERROR node, per MISSING node and per empty block, in source order (capped)."""
+    empty = [SourceError("syntax error: expected an indented block", path, node.start_point.row,
+                         node.start_point.column, "write the body")
+             for node in QueryCursor(_BLOCKS).captures(root).get("block", []) if is_empty_block(node)]
     if not root.has_error:
-        return ()
+        return tuple(empty[:MAX_ERRORS])
     errors: list[SourceError] = []
     stack = [root]
     while stack and len(errors) < MAX_ERRORS:
@@ -60,7 +69,7 @@ def syntax_errors(root: Node, path: str) -> tuple[SourceError, ...]:
                                       node.start_point.column, "fix the syntax; this part is not analysed"))
         elif node.has_error:
             stack.extend(reversed(node.children))
-    return tuple(errors)
+    return tuple(sorted(errors + empty, key=lambda e: (e.line or 0, e.column or 0))[:MAX_ERRORS])
 
 
 # ---------------------------------------------------------------------------------------------- module facts

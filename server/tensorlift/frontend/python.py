@@ -19,12 +19,14 @@ code shows ints), to a fixed point over a few translation passes. Other document
 
 from __future__ import annotations
 
+import dataclasses
+
 from tree_sitter import Node
 
 from ..common import Language, SourceError
 from ..kernel.nodes import KernelFunction, Param, Unsupported
 from . import py_append
-from .py_context import Ctx, Facts
+from .py_context import Ctx, Facts, quote
 from .py_stmt import block
 from .py_syntax import ModuleInfo, module_info, named_children, parse, span, syntax_errors, text
 from .py_types import Hint, hint
@@ -74,7 +76,13 @@ def _function(node: Node, name: str, is_method: bool, info: ModuleInfo, path: st
         if pname is None or (is_method and k == 0 and pname in ("self", "cls")):
             continue
         hints[pname] = hint(annotation)
-    return _translate(name, node, node.child_by_field_name("body"), hints, info, path, is_module=False)
+    translated = _translate(name, node, node.child_by_field_name("body"), hints, info, path, is_module=False)
+    broken = [c for c in node.children if c.type != "block" and (c.has_error or c.is_missing)]
+    if not broken:
+        return translated
+    # tree-sitter can leave a broken statement beside the body (or in the header): it is part of this function
+    errors = tuple(Unsupported(f"line {c.start_point.row + 1}: syntax error in {quote(c)}", span(c)) for c in broken)
+    return dataclasses.replace(translated, body=errors + translated.body)
 
 
 def _parameter(param: Node) -> tuple[str | None, Node | None]:
@@ -122,7 +130,7 @@ def _translate(name: str, node: Node, body: Node | None, hints: dict[str, Hint |
             ctx = Ctx(path, info, hints, assigned, source, facts, is_module=is_module, syntax_cache=cache)
             statements = block(ctx, body) if not is_module else _module_block(ctx, node)
             learned = facts.merged(ctx.cur)
-            if learned == facts:
+            if ctx.consistent(learned):
                 break
             facts = learned
         stmts = py_append.finish(ctx, statements)
@@ -148,7 +156,7 @@ def _module_block(ctx: Ctx, root: Node) -> tuple:
 def _param(ctx: Ctx, name: str) -> Param:
     declared = ctx.hints.get(name)
     if ctx.param_is_array(name):
-        rank = (declared.rank if declared is not None else None) or ctx.prev.ranks.get(name) or 1
+        rank = (declared.rank if declared is not None else None) or ctx.known_rank(name) or 1
         return Param(name, "array", ctx.element_dtype(name), rank)
     return Param(name, "scalar", ctx.scalar_dtype(name))
 
