@@ -1,0 +1,397 @@
+// A small stand-in for the `vscode` module, preloaded with `node --require ./test/vscode-stub.js`.
+// It implements the slice of the API the extension uses and records what the extension does with it;
+// tests drive and inspect it through `require('vscode').__stub`.
+'use strict';
+
+const Module = require('node:module');
+const path = require('node:path');
+
+class Position {
+    constructor(line, character) {
+        this.line = line;
+        this.character = character;
+    }
+    isBefore(other) {
+        return this.line < other.line || (this.line === other.line && this.character < other.character);
+    }
+    isEqual(other) {
+        return this.line === other.line && this.character === other.character;
+    }
+}
+
+class Range {
+    constructor(a, b, c, d) {
+        if (typeof a === 'number') {
+            this.start = new Position(a, b);
+            this.end = new Position(c, d);
+        } else {
+            this.start = a;
+            this.end = b;
+        }
+    }
+    get isEmpty() {
+        return this.start.isEqual(this.end);
+    }
+    contains(p) {
+        if (p instanceof Range) {
+            return this.contains(p.start) && this.contains(p.end);
+        }
+        return !p.isBefore(this.start) && !this.end.isBefore(p);
+    }
+}
+
+class Selection extends Range {
+    constructor(anchor, active) {
+        const [start, end] = active.isBefore(anchor) ? [active, anchor] : [anchor, active];
+        super(start, end);
+        this.anchor = anchor;
+        this.active = active;
+    }
+}
+
+class Uri {
+    constructor(scheme, authority, p, query, fragment) {
+        this.scheme = scheme;
+        this.authority = authority || '';
+        this.path = p || '/';
+        this.query = query || '';
+        this.fragment = fragment || '';
+    }
+    static file(fsPath) {
+        return new Uri('file', '', fsPath.split(path.sep).join('/'), '', '');
+    }
+    static parse(value) {
+        const match = /^([a-zA-Z][\w+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(value);
+        if (!match) {
+            throw new Error(`stub Uri.parse: cannot parse ${value}`);
+        }
+        return new Uri(match[1], match[2], decodeURIComponent(match[3]), match[4], match[5]);
+    }
+    static from(parts) {
+        return new Uri(parts.scheme, parts.authority, parts.path, parts.query, parts.fragment);
+    }
+    get fsPath() {
+        return this.path;
+    }
+    with(change) {
+        return new Uri(
+            change.scheme ?? this.scheme,
+            change.authority ?? this.authority,
+            change.path ?? this.path,
+            change.query ?? this.query,
+            change.fragment ?? this.fragment,
+        );
+    }
+    toString() {
+        const authority = this.scheme === 'file' || this.authority ? `//${this.authority}` : '';
+        return (
+            `${this.scheme}:${authority}${encodeURI(this.path)}` +
+            (this.query ? `?${this.query}` : '') +
+            (this.fragment ? `#${this.fragment}` : '')
+        );
+    }
+    toJSON() {
+        return this.toString();
+    }
+}
+
+class Disposable {
+    constructor(callOnDispose) {
+        this.callOnDispose = callOnDispose;
+        this.disposed = false;
+    }
+    static from(...items) {
+        return new Disposable(() => items.forEach((d) => d.dispose()));
+    }
+    dispose() {
+        if (!this.disposed) {
+            this.disposed = true;
+            this.callOnDispose?.();
+        }
+    }
+}
+
+class EventEmitter {
+    constructor() {
+        this.listeners = new Set();
+        this.event = (listener) => {
+            this.listeners.add(listener);
+            return new Disposable(() => this.listeners.delete(listener));
+        };
+    }
+    fire(value) {
+        for (const listener of [...this.listeners]) {
+            listener(value);
+        }
+    }
+    dispose() {
+        this.listeners.clear();
+    }
+}
+
+class ThemeColor {
+    constructor(id) {
+        this.id = id;
+    }
+}
+
+class Diagnostic {
+    constructor(range, message, severity) {
+        this.range = range;
+        this.message = message;
+        this.severity = severity;
+    }
+}
+
+/** Everything the tests can see and steer. */
+const stub = {
+    /** command id → handler, as registered with `commands.registerCommand`. */
+    commands: new Map(),
+    /** `commands.executeCommand` calls that did not hit a registered command. */
+    executedCommands: [],
+    /** `{level: 'info'|'warning'|'error', message, items}` for every message shown. */
+    messages: [],
+    /** Answer a message: `(message) => item | undefined`. */
+    answerMessage: () => undefined,
+    /** Answer a quick pick: `(items, options) => item | undefined`. */
+    answerQuickPick: (items) => items[0],
+    quickPicks: [],
+    /** Settings by full key, e.g. `tensorlift.budget`. */
+    settings: new Map(),
+    workspaceFolders: undefined,
+    activeTextEditor: undefined,
+    /** uri string → Diagnostic[] */
+    diagnostics: new Map(),
+    languages: ['plaintext', 'c', 'cpp', 'python'],
+    contentProviders: new Map(),
+    shownDocuments: [],
+    outputChannels: [],
+    statusItems: [],
+    configurationListeners: new EventEmitter(),
+    extensions: new Map(),
+    progressTitles: [],
+
+    /** Fire `onDidChangeConfiguration` for the given changed keys. */
+    changeSettings(changes) {
+        for (const [key, value] of Object.entries(changes)) {
+            if (value === undefined) {
+                stub.settings.delete(key);
+            } else {
+                stub.settings.set(key, value);
+            }
+        }
+        const keys = Object.keys(changes);
+        stub.configurationListeners.fire({
+            affectsConfiguration: (section) => keys.some((key) => key === section || key.startsWith(`${section}.`)),
+        });
+    },
+
+    reset() {
+        stub.commands.clear();
+        stub.executedCommands.length = 0;
+        stub.messages.length = 0;
+        stub.answerMessage = () => undefined;
+        stub.answerQuickPick = (items) => items[0];
+        stub.quickPicks.length = 0;
+        stub.settings.clear();
+        stub.workspaceFolders = undefined;
+        stub.activeTextEditor = undefined;
+        stub.diagnostics.clear();
+        stub.languages = ['plaintext', 'c', 'cpp', 'python'];
+        stub.contentProviders.clear();
+        stub.shownDocuments.length = 0;
+        stub.outputChannels.length = 0;
+        stub.statusItems.length = 0;
+        stub.configurationListeners = new EventEmitter();
+        stub.extensions.clear();
+        stub.progressTitles.length = 0;
+    },
+
+    /** A text document for tests: `{uri, languageId, getText()}`. */
+    document(uri, languageId, text = '') {
+        return { uri, languageId, version: 1, getText: () => text, isUntitled: false };
+    },
+
+    /** An editor on `document` with the cursor at (line, character). */
+    editor(document, line, character) {
+        const p = new Position(line, character);
+        return { document, selection: new Selection(p, p) };
+    },
+};
+
+function showMessage(level) {
+    return (message, ...rest) => {
+        const items = rest.filter((item) => typeof item === 'string' || (item && typeof item.title === 'string'));
+        const entry = { level, message, items };
+        stub.messages.push(entry);
+        return Promise.resolve(stub.answerMessage(entry));
+    };
+}
+
+function outputChannel(name) {
+    const channel = {
+        name,
+        lines: [],
+        shown: 0,
+        append(text) {
+            channel.lines.push(text);
+        },
+        appendLine(text) {
+            channel.lines.push(`${text}\n`);
+        },
+        info(text) {
+            channel.appendLine(text);
+        },
+        warn(text) {
+            channel.appendLine(text);
+        },
+        error(text) {
+            channel.appendLine(String(text));
+        },
+        debug() {},
+        trace() {},
+        show() {
+            channel.shown += 1;
+        },
+        hide() {},
+        clear() {
+            channel.lines.length = 0;
+        },
+        dispose() {},
+        get text() {
+            return channel.lines.join('');
+        },
+    };
+    stub.outputChannels.push(channel);
+    return channel;
+}
+
+const vscode = {
+    Position,
+    Range,
+    Selection,
+    Uri,
+    Disposable,
+    EventEmitter,
+    ThemeColor,
+    Diagnostic,
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1 },
+
+    commands: {
+        registerCommand(id, handler) {
+            if (stub.commands.has(id)) {
+                // VS Code refuses a second registration of the same id.
+                throw new Error(`command '${id}' already exists`);
+            }
+            stub.commands.set(id, handler);
+            return new Disposable(() => stub.commands.delete(id));
+        },
+        executeCommand(id, ...args) {
+            const handler = stub.commands.get(id);
+            if (handler) {
+                return Promise.resolve(handler(...args));
+            }
+            stub.executedCommands.push({ id, args });
+            return Promise.resolve(undefined);
+        },
+        getCommands() {
+            return Promise.resolve([...stub.commands.keys()]);
+        },
+    },
+
+    window: {
+        get activeTextEditor() {
+            return stub.activeTextEditor;
+        },
+        createOutputChannel: (name) => outputChannel(name),
+        createStatusBarItem(id, alignment, priority) {
+            const item = { id, alignment, priority, text: '', tooltip: '', visible: false, show() { item.visible = true; }, hide() { item.visible = false; }, dispose() {} };
+            stub.statusItems.push(item);
+            return item;
+        },
+        showInformationMessage: showMessage('info'),
+        showWarningMessage: showMessage('warning'),
+        showErrorMessage: showMessage('error'),
+        showQuickPick(items, options) {
+            stub.quickPicks.push({ items, options });
+            return Promise.resolve(stub.answerQuickPick(items, options));
+        },
+        showTextDocument(document, options) {
+            stub.shownDocuments.push({ document, options });
+            return Promise.resolve({ document, selection: new Selection(new Position(0, 0), new Position(0, 0)) });
+        },
+        withProgress(options, task) {
+            stub.progressTitles.push(options.title);
+            return Promise.resolve(task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => new Disposable() }));
+        },
+    },
+
+    workspace: {
+        get workspaceFolders() {
+            return stub.workspaceFolders;
+        },
+        getConfiguration(section) {
+            const prefix = section ? `${section}.` : '';
+            return {
+                get(key, defaultValue) {
+                    const full = prefix + key;
+                    return stub.settings.has(full) ? stub.settings.get(full) : defaultValue;
+                },
+                has(key) {
+                    return stub.settings.has(prefix + key);
+                },
+            };
+        },
+        onDidChangeConfiguration(listener) {
+            return stub.configurationListeners.event(listener);
+        },
+        registerTextDocumentContentProvider(scheme, provider) {
+            stub.contentProviders.set(scheme, provider);
+            return new Disposable(() => stub.contentProviders.delete(scheme));
+        },
+        async openTextDocument(uri) {
+            const provider = stub.contentProviders.get(uri.scheme);
+            if (!provider) {
+                throw new Error(`stub: no content provider for ${uri.toString()}`);
+            }
+            const text = await provider.provideTextDocumentContent(uri, { isCancellationRequested: false });
+            return stub.document(uri, 'plaintext', text);
+        },
+        applyEdit() {
+            return Promise.resolve(true);
+        },
+    },
+
+    languages: {
+        getDiagnostics(uri) {
+            return stub.diagnostics.get(uri.toString()) ?? [];
+        },
+        getLanguages() {
+            return Promise.resolve([...stub.languages]);
+        },
+        setTextDocumentLanguage(document, languageId) {
+            return Promise.resolve({ ...document, languageId });
+        },
+    },
+
+    extensions: {
+        getExtension(id) {
+            return stub.extensions.get(id);
+        },
+    },
+
+    __stub: stub,
+};
+
+const originalLoad = Module._load;
+Module._load = function load(request, parent, isMain) {
+    if (request === 'vscode') {
+        return vscode;
+    }
+    return originalLoad.call(this, request, parent, isMain);
+};
+
+module.exports = vscode;
