@@ -413,8 +413,21 @@ def _itself(value: z3.ExprRef) -> z3.ExprRef:
     return value
 
 
+_SKOLEMS = itertools.count()
+
+
 def _same(a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
-    return a == b  # SMT `=`: arrays extensionally, floats as bit patterns (one NaN)
+    """Equality of two states of a variable. Arrays compare at a fresh index (free in the negated query, so it
+    stands for every index); selecting beta-reduces the lambdas, which keeps float theories out of the array
+    solver. Elements compare with SMT `=`: floats as bit patterns (one NaN)."""
+    if z3.is_array(a):
+        ks = [z3.Int(f"at!{next(_SKOLEMS)}") for _ in range(_array_arity(a.sort()))]
+        return _same(z3.Select(a, *ks), z3.Select(b, *ks))
+    return a == b
+
+
+def _array_arity(sort: z3.SortRef) -> int:
+    return int(z3.Z3_get_array_arity(sort.ctx_ref(), sort.ast))
 
 
 def _trips(lo: z3.ArithRef, hi: z3.ArithRef, step: int) -> z3.ArithRef:

@@ -1,0 +1,75 @@
+"""The bounded checker proves correct candidates at every size up to the bound and refutes mutants with a
+counterexample that names the sizes and inputs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tensorlift.semantics import NumericModel
+from tensorlift.verify import refute_small, verify_bounded
+
+from . import cases
+
+CASES = [make() for make in cases.ALL]
+MUTANTS = [(c, name, program) for c in CASES for name, program in c.mutants.items()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_correct_candidate_passes_every_size_up_to_the_bound(case: cases.Case) -> None:
+    result = verify_bounded(case.unit, case.good, bound=3, model=NumericModel(), deadline=None)
+    assert result.ok, (result.reason, result.counterexample)
+    assert result.bound == 3
+    assert all(c.expect in ("sat", "unsat") for c in result.checks)
+
+
+@pytest.mark.parametrize(("case", "name", "program"), MUTANTS, ids=lambda x: x if isinstance(x, str) else "")
+def test_mutant_is_refuted(case: cases.Case, name: str, program: object) -> None:
+    result = verify_bounded(case.unit, program, bound=3, model=NumericModel(), deadline=None)  # type: ignore[arg-type]
+    assert not result.ok, f"{case.name}: mutant {name!r} passed"
+    assert result.counterexample and re.search(r"\bn=\d|m=\d", result.counterexample)
+
+
+def test_c_division_mutant_fails_on_a_negative_input() -> None:
+    case = cases.c_division()
+    result = verify_bounded(case.unit, case.mutants["flooring //"], bound=2, model=NumericModel(), deadline=None)
+    assert not result.ok
+    values = [int(v) for v in re.findall(r"a\[\d\]=(-?\d+)", result.counterexample or "")]
+    assert values and min(values) < 0  # only negative odd dividends tell truncation from flooring
+
+
+def test_wrap32_model_is_used() -> None:
+    case = cases.python_division()
+    model = NumericModel(ints="wrap32")
+    assert verify_bounded(case.unit, case.good, bound=2, model=model, deadline=None).ok
+    assert not verify_bounded(case.unit, case.mutants["truncating tdiv"], bound=2, model=model, deadline=None).ok
+
+
+def test_refute_small_finds_the_doubled_matmul_at_size_one() -> None:
+    case = cases.gemm()
+    sizes = {"m": 1, "n": 1, "p": 1}
+    assert refute_small(case.unit, case.good, sizes) is None
+    counterexample = refute_small(case.unit, case.mutants["doubled"], sizes)
+    assert counterexample is not None and "m=1" in counterexample
+
+
+def test_cap_lowers_the_bound_it_reports() -> None:
+    case = cases.gemm()  # three sizes: 4^3 assignments up to bound 3
+    result = verify_bounded(case.unit, case.good, bound=3, model=NumericModel(), deadline=None, max_assignments=10)
+    assert result.ok
+    assert result.bound == 1  # 2^3 = 8 assignments cover bound 1; bound 2 needs 27
+
+
+def test_contradictory_assumption_checks_nothing_and_fails() -> None:
+    from tensorlift.common import BinOp
+
+    from .builders import kb, kc, kv
+
+    case = cases.dot()
+    unit = case.unit
+    never = type(unit)(unit.id, unit.function, unit.language, unit.span, unit.body, unit.inputs, unit.outputs,
+                       unit.sizes, unit.source, None, (kb(BinOp.LT, kv("n"), kc(0)),))
+    result = verify_bounded(never, case.mutants["+ for *"], bound=3, model=NumericModel(), deadline=None)
+    assert not result.ok
+    assert "no size assignment" in (result.reason or "")
