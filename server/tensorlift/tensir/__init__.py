@@ -1,5 +1,6 @@
 """TensIR: nodes, surface syntax (parse / show), one interpreter over a semantics domain, and canonical keys."""
 
+from .interp import run
 from .nodes import (
     Access,
     Bin,
@@ -25,5 +26,5 @@ from .visit import canonical, canonical_key
 __all__ = [
     "Access", "Bin", "Call", "Cast", "Const", "Dim", "Expr", "Idx", "Loop", "Program", "Reduce", "Scalar",
     "Select", "Statement", "TensIRSyntaxError", "TensorType", "Unary", "canonical", "canonical_key", "parse",
-    "parse_expr", "parse_statement_line", "show",
+    "parse_expr", "parse_statement_line", "run", "show",
 ]
