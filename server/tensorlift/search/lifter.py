@@ -576,7 +576,18 @@ def _combine(op: ReduceOp, pre: T.Expr, reduce: T.Reduce) -> T.Expr:
     if extended is not None:
         return extended
     binop = {ReduceOp.SUM: BinOp.ADD, ReduceOp.PROD: BinOp.MUL, ReduceOp.MAX: BinOp.MAX, ReduceOp.MIN: BinOp.MIN}[op]
-    return T.Bin(binop, pre, reduce, promote(pre.dtype, reduce.dtype))
+    dtype = promote(pre.dtype, reduce.dtype)
+    combined = T.Bin(binop, pre, reduce, dtype)
+    if op in _IDENTITY or _non_empty(reduce):
+        return combined
+    # max/min over an empty range has no value: the loop then leaves `pre` as it was, and so must the lift.
+    nonempty = T.Bin(BinOp.LT, reduce.lo, reduce.hi, DType.BOOL)
+    return T.Select(nonempty, combined, pre if pre.dtype == dtype else T.Cast(pre, dtype), dtype)
+
+
+def _non_empty(reduce: T.Reduce) -> bool:
+    extent = simplify_index(T.Bin(BinOp.SUB, reduce.hi, reduce.lo, DType.I64))
+    return isinstance(extent, T.Const) and int(extent.value) > 0
 
 
 def _extend_range(pre: T.Expr, reduce: T.Reduce) -> T.Expr | None:
