@@ -618,3 +618,42 @@ def test_std_math_follows_argument_type_in_cpp() -> None:
     value = b(ADD, b(ADD, b(ADD, Call("sqrt", (xi,), F32), Call("exp", (xi,), F32)), Call("abs", (xi,), F32)),
               b(BinOp.MIN, xi, c(1.0, F32)))
     assert stmt.body == (assign(st("x", i, dtype=F32), value),)
+
+
+def test_cpp_casts_aliases_and_vexing_constructor() -> None:
+    src = """
+    using Image = std::vector<std::vector<float>>;
+    typedef double real;
+    void f(const Image &a, Image &out, real *r, int rows, int cols) {
+      std::vector<float> flat(rows * cols);
+      for (std::size_t y = 0; y < a.size(); ++y) r[y] = static_cast<float>(y) + float(rows);
+    }"""
+    found = functions(src, Language.CPP)["f"]
+    assert found.params[:3] == (
+        Param("a", "array", F32, 2, by_reference=True), Param("out", "array", F32, 2, by_reference=True),
+        Param("r", "array", F64, 1),
+    )
+    y = Var("y", DType.U64)
+    value = Cast(b(ADD, Cast(y, F32), Cast(v("rows"), F32)), F64)
+    assert tuple(blank(s) for s in found.body) == (
+        Alloc("flat", (b(MUL, v("rows"), v("cols")),), F32, c(0.0, F32), NOWHERE),
+        loop("y", c(0, DType.U64), Dim("a", 0), 1, assign(st("r", y, dtype=F64), value)),
+    )
+
+
+def test_shifted_loop_condition_and_auto_counter() -> None:
+    src = "void f(int n, int w, unsigned *a) { for (int i = 0; i + w <= n; i++) a[i] = 0; " \
+          "for (auto k = 0u; k < 4; k++) a[k] = 1; }"
+    u = DType.U32
+    assert cpp(src) == (
+        loop("i", c(0), b(ADD, b(SUB, n, v("w")), c(1)), 1, assign(st("a", i, dtype=u), c(0, u))),
+        loop("k", c(0, u), c(4), 1, assign(st("a", Var("k", u), dtype=u), c(1, u))),
+    )
+
+
+def test_struct_parameters_are_unsupported_where_used() -> None:
+    src = "struct img { int w; };\nvoid f(struct img *m, int *a) {\n  a[0] = 1;\n  a[1] = m->w;\n}"
+    found = functions(src)["f"]
+    assert [p.name for p in found.params] == ["a"]
+    reasons = unsupported(found.body)
+    assert len(reasons) == 1 and reasons[0].startswith("line 4: ") and "struct field access `m->w`" in reasons[0]

@@ -437,6 +437,11 @@ def _call(ctx: Ctx, node: Node) -> Expr:
         return _method_call(ctx, node, method)
     name = callee(node)
     args = _args(node)
+    cast = _functional_cast(node)
+    if cast is not None:
+        if len(args) != 1:
+            raise Reject(node, f"the conversion `{_short(node)}` takes one value")
+        return convert(expr(ctx, args[0]), cast)
     if not name:
         raise Reject(node, f"the call `{_short(node)}` is not supported (function pointers are not)")
     if name in _MIN or name in _MAX:
@@ -468,6 +473,22 @@ def _call(ctx: Ctx, node: Node) -> Expr:
         return inline(ctx, node, name, args)
     raise Reject(node, f"the call to `{name}` is not supported (only known math functions and same-file helpers "
                        "that are a single `return` are)")
+
+
+def _functional_cast(node: Node) -> DType | None:
+    """`static_cast<float>(x)` and `float(x)`: the target type, else None."""
+    function = node.child_by_field_name("function")
+    if function is None:
+        return None
+    if function.type == "primitive_type":
+        return type_info(function).dtype
+    if function.type == "template_function" and text(function.child_by_field_name("name")) == "static_cast":
+        arguments = function.child_by_field_name("arguments")
+        if arguments is not None and arguments.named_child_count == 1:
+            descriptor = arguments.named_children[0]
+            if descriptor.type == "type_descriptor" and descriptor.child_by_field_name("declarator") is None:
+                return type_info(descriptor.child_by_field_name("type")).dtype
+    return None
 
 
 def _math_dtype(ctx: Ctx, name: str, values: tuple[Expr, ...]) -> DType:

@@ -24,10 +24,9 @@ from ..common import DType, Language, SourceError
 from ..kernel.nodes import Const, Expr, KernelFunction, Param, Unsupported
 from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
-from .c_loops import descendants
-from .c_query import dereference_counts, identifier_counts, parser
+from .c_query import dereference_counts, identifier_counts, parser, reparse_expression
 from .c_stmts import block
-from .c_types import Decl, declared, text, type_info
+from .c_types import ALIASES, Decl, TypeInfo, declared, text, type_info
 
 _MAX_ERRORS = 100
 _CONTAINERS = frozenset({
@@ -45,10 +44,16 @@ def parse_functions(
     tree = parser(language).parse(source)
     root = tree.root_node
     errors = syntax_errors(root, path)
-    definitions = list(_definitions(root))
-    consts = _constants(root, language)
-    helpers = _helpers(definitions, language, consts)
-    functions = tuple(_function(node, language, consts, helpers) for node in definitions)
+    aliases: dict[str, TypeInfo] = {}
+    token = ALIASES.set(aliases)
+    try:
+        _aliases(root, aliases)
+        definitions = list(_definitions(root))
+        consts = _constants(root, language)
+        helpers = _helpers(definitions, language, consts)
+        functions = tuple(_function(node, language, consts, helpers) for node in definitions)
+    finally:
+        ALIASES.reset(token)
     return functions, errors
 
 
@@ -80,7 +85,27 @@ def _definitions(root: Node) -> Iterator[Node]:
             stack.extend(reversed(node.children))
 
 
-# ------------------------------------------------------------------------------------------------- constants
+# ------------------------------------------------------------------------------------------- aliases, constants
+
+
+def _aliases(root: Node, aliases: dict[str, TypeInfo]) -> None:
+    """`typedef T name;` and `using name = T;` at file level, in order (later aliases may use earlier ones)."""
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.type == "type_definition":
+            base = type_info(node.child_by_field_name("type"))
+            for declarator in node.children_by_field_name("declarator"):
+                if declarator.type == "type_identifier":
+                    aliases[text(declarator)] = base
+        elif node.type == "alias_declaration":
+            name, descriptor = node.child_by_field_name("name"), node.child_by_field_name("type")
+            if name is not None and descriptor is not None and descriptor.child_by_field_name("declarator") is None:
+                aliases[text(name)] = type_info(descriptor.child_by_field_name("type"))
+        elif node.type in _CONTAINERS:
+            stack.extend(reversed(node.children))
+
+
 
 
 def _constants(root: Node, language: Language) -> dict[str, Const]:
@@ -104,16 +129,9 @@ def _define(ctx: Ctx, node: Node, language: Language) -> None:
     name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
     if name is None or value is None:
         return
-    snippet = b"int __tensorlift_value = (" + (value.text or b"") + b");"
-    parsed = parser(language).parse(snippet).root_node
-    if parsed.has_error:
-        return
-    for child in descendants(parsed):
-        if child.type == "init_declarator":
-            init = child.child_by_field_name("value")
-            if init is not None:
-                _record(ctx, text(name), init)
-            return
+    parsed = reparse_expression(language, value.text or b"")
+    if parsed is not None:
+        _record(ctx, text(name), parsed)
 
 
 def _record(ctx: Ctx, name: str, node: Node) -> None:

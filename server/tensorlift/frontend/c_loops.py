@@ -96,10 +96,9 @@ def header(ctx: Ctx, node: Node) -> tuple[Loop, list[Node]]:
     condition = node.child_by_field_name("condition")
     if condition is None:
         raise Reject(node, "a `for` loop without a condition is not supported")
-    op, bound_node = _comparison(condition, var)
-    bound = expr(ctx, bound_node)
+    op, bound = _comparison(ctx, condition, var)
     if mentions(bound, {var}):
-        raise Reject(condition, f"the loop bound `{text(bound_node)}` depends on the loop variable `{var}`")
+        raise Reject(condition, f"the loop bound in `{text(condition)}` depends on the loop variable `{var}`")
     step, extras = _update(ctx, node, var)
     if (step > 0 and op in (">", ">=")) or (step < 0 and op in ("<", "<=")):
         raise Reject(node, f"the loop `{var}` moves away from its bound; it would not terminate as written")
@@ -125,12 +124,15 @@ def _init(ctx: Ctx, node: Node) -> tuple[str, DType, Expr]:
             raise Reject(init, "a `for` header that declares several variables is not supported")
         base = type_info(init.child_by_field_name("type"))
         decl = declared(base, declarators[0])
-        if decl is None or decl.rank or decl.init is None or base.dtype is None or not base.dtype.is_int:
+        if decl is None or decl.rank or decl.init is None or (base.dtype is None and not base.auto):
             raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
         start = expr(ctx, decl.init)
-        ctx.declare(decl.name, ScalarSym(decl.name, base.dtype))
-        ctx.add_local(_scalar_local(decl.name, base.dtype))
-        return decl.name, base.dtype, start
+        dtype = start.dtype if base.dtype is None else base.dtype  # `auto i = 0u` takes its initialiser's type
+        if not dtype.is_int:
+            raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
+        ctx.declare(decl.name, ScalarSym(decl.name, dtype))
+        ctx.add_local(_scalar_local(decl.name, dtype))
+        return decl.name, dtype, start
     if init.type == "assignment_expression" and operator(init) == "=":
         left, right = init.child_by_field_name("left"), init.child_by_field_name("right")
         sym = ctx.lookup(text(left)) if left is not None and left.type == "identifier" else None
@@ -145,16 +147,37 @@ def _scalar_local(name: str, dtype: DType) -> Param:
     return Param(name, "scalar", dtype)
 
 
-def _comparison(condition: Node, var: str) -> tuple[str, Node]:
+def _comparison(ctx: Ctx, condition: Node, var: str) -> tuple[str, Expr]:
+    """`var OP bound`, `bound OP var`, and `var + e OP bound` (read as `var OP bound - e`) -> (OP, bound)."""
     if condition.type == "binary_expression":
         op = operator(condition)
         left, right = condition.child_by_field_name("left"), condition.child_by_field_name("right")
         if op in _FLIP and left is not None and right is not None:
-            if left.type == "identifier" and text(left) == var:
-                return op, right
-            if right.type == "identifier" and text(right) == var:
-                return _FLIP[op], left
+            for mine, other, flipped in ((left, right, op), (right, left, _FLIP[op])):
+                shift = _shift(ctx, mine, var)
+                if shift is not None:
+                    return flipped, sub(expr(ctx, other), shift)
     raise Reject(condition, f"the loop condition `{text(condition)}` is not a comparison of `{var}` with a bound")
+
+
+def _shift(ctx: Ctx, node: Node, var: str) -> Expr | None:
+    """0 for `var`, `e` for `var + e` / `e + var`, `-e` for `var - e` (e not reading var); else None."""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type == "identifier":
+        return const_int(0) if text(node) == var else None
+    if node.type != "binary_expression" or operator(node) not in ("+", "-"):
+        return None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    if left.type == "identifier" and text(left) == var and var not in identifiers(ctx, right):
+        amount = expr(ctx, right)
+        return amount if operator(node) == "+" else sub(const_int(0), amount)
+    mine = right.type == "identifier" and text(right) == var
+    if operator(node) == "+" and mine and var not in identifiers(ctx, left):
+        return expr(ctx, left)
+    return None
 
 
 def _update(ctx: Ctx, node: Node, var: str) -> tuple[int, list[Node]]:

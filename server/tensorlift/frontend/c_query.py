@@ -22,6 +22,7 @@ _DEREFERENCED_CPP = """
 (pointer_expression operator: "*" argument: (identifier) @name)
 (subscript_expression argument: (identifier) @name indices: (subscript_argument_list . (number_literal) @index .))
 """
+_INITIALISER = "(init_declarator value: (parenthesized_expression (_) @value))"
 _WRITTEN = "(assignment_expression left: (identifier) @name) (update_expression argument: (identifier) @name)"
 
 
@@ -68,3 +69,16 @@ def dereference_counts(language: Language, node: Node) -> Counter[bytes]:
         if names and (not indices or indices[0].text == b"0"):
             counts[names[0].text or b""] += 1
     return counts
+
+
+def reparse_expression(language: Language, source: bytes) -> Node | None:
+    """`source` parsed on its own as an expression (macro bodies, C++ constructor arguments that the grammar read
+    as declarations); None when it is not one. Positions in the result are relative to the snippet."""
+    tree = parser(language).parse(b"int __tensorlift_value = (" + source + b");")
+    if tree.root_node.has_error:
+        return None
+    for _, captures in QueryCursor(_query(language, _INITIALISER)).matches(tree.root_node):
+        values = captures.get("value", [])
+        if values:
+            return values[0]
+    return None

@@ -39,8 +39,9 @@ from ..kernel.nodes import (
 )
 from .c_arith import add, const_int, convert, mul, negate, truthy
 from .c_context import BoundSym, Ctx, Loop, OpaqueSym, PushBack, Reject, ScalarSym, ViewSym, moved, span_of
-from .c_exprs import arith, callee, expr, expr_name, number, place, points, view_of
+from .c_exprs import arith, callee, expr, number, place, points, view_of
 from .c_loops import assigned_names, carried_pointers, count, header, identifiers, mentions, trips
+from .c_query import reparse_expression
 from .c_types import Decl, TypeInfo, declared, operator, text, type_info
 
 _UNSUPPORTED_STATEMENTS = {
@@ -355,16 +356,17 @@ def _vector_ctor(
 
 
 def _ctor_value(ctx: Ctx, node: Node) -> Expr:
-    if node.type == "parameter_declaration":  # the vexing parse reads `n` as a parameter of type `n`
-        type_node = node.child_by_field_name("type")
-        if type_node is not None and type_node.type == "type_identifier" and node.named_child_count == 1:
-            return expr_named(ctx, type_node)
-        raise Reject(node, f"the constructor argument `{_short(node)}` is not supported")
+    if node.type == "parameter_declaration":
+        # The vexing parse reads `out(n)` / `out(rows * cols)` as parameter declarations; read them again as
+        # the expressions they are.
+        reparsed = reparse_expression(ctx.language, node.text or b"")
+        if reparsed is None:
+            raise Reject(node, f"the constructor argument `{_short(node)}` is not supported")
+        try:
+            return expr(ctx, reparsed)
+        except Reject as reject:
+            raise Reject(node, reject.reason) from reject
     return expr(ctx, node)
-
-
-def expr_named(ctx: Ctx, node: Node) -> Expr:
-    return expr_name(ctx, node, text(node))
 
 
 def _inner_ctor_args(node: Node) -> tuple[Node, ...] | None:

@@ -6,7 +6,10 @@ whether a declarator is a pointer, a reference or a `std::vector`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from tree_sitter import Node
 
@@ -35,6 +38,12 @@ class TypeInfo:
     vector_rank: int = 0
     auto: bool = False
     problem: str | None = None  # e.g. "struct `point`"
+
+
+# The file's type aliases (`typedef float real;`, `using Image = std::vector<...>;`), set while one file is
+# translated (c_family.parse_functions), so every declaration site can resolve them without threading a parameter.
+_NO_ALIASES: Mapping[str, TypeInfo] = MappingProxyType({})
+ALIASES: ContextVar[Mapping[str, TypeInfo]] = ContextVar("tensorlift_c_aliases", default=_NO_ALIASES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,9 @@ def type_info(node: Node | None) -> TypeInfo:
         name = name.removeprefix("std::")
         if name in _PRIMITIVES:
             return TypeInfo(_PRIMITIVES[name])
+        alias = ALIASES.get().get(name)
+        if alias is not None:
+            return alias
         if name.startswith(("unsigned", "signed", "short", "long")) and "int" not in name:
             return type_info_named(name + " int")
         return TypeInfo(None, problem=f"type `{name}`")
