@@ -160,3 +160,40 @@ def test_an_index_past_a_given_extent_is_infeasible():
             unit(body, (array("a", shape=(const(2),)), array("b", shape=(const(2),)), array("o")), (), ()),
             {}, {("a", 0): 3},
         )
+
+
+def test_tied_sizes_follow_their_extents():
+    rows, cols = var("rows", DType.I64), var("cols", DType.I64)
+    r, c = var("r", DType.I64), var("c", DType.I64)
+    fn = function(
+        "diff", (array("a", rank=2), array("b", rank=2)),
+        assign("rows", Dim("a", 0)), assign("cols", Dim("a", 1)),
+        alloc("out", (Dim("a", 0), Dim("a", 1))),
+        loop("r", 0, rows, loop("c", 0, cols, store("out", (r, c), sub(load("a", r, c), load("b", r, c))))),
+        ret(var("out", F64)), language=Language.PYTHON,
+    )
+    (u,) = split_units(fn, b"")
+    examples = make_examples(u, seed=5)
+    assert len(examples) == 6
+    for e in examples:
+        assert e.inputs["a"].shape == (e.inputs["rows"], e.inputs["cols"]) == e.inputs["b"].shape
+        assert e.outputs["out"].tolist() == (e.inputs["a"] - e.inputs["b"]).tolist()
+    rng = np.random.default_rng(0)
+    inputs = example_inputs_for_sizes(u, {"rows": 2, "cols": 3}, rng)  # the extents follow the sizes
+    assert inputs["a"].shape == (2, 3)
+
+
+def test_fixed_shape_units_get_several_examples():
+    body = (loop("i", 0, 4, store("o", (i,), mul(load("a", i), const(2.0)))),)
+    u = unit(body, (array("a", shape=(const(4),)), array("o", shape=(const(4),))), (out_array("o"),))
+    examples = make_examples(u, seed=0)
+    assert len(examples) == 6 and len({tuple(e.inputs["a"]) for e in examples}) > 1
+
+
+def test_positive_inputs_are_tried_when_the_loop_needs_them():
+    from tensorlift.kernel.nodes import Call
+
+    body = (loop("i", 0, n, store("o", (i,), Call("sqrt", (load("a", i),), F64))),)
+    u = unit(body, (scalar("n"), array("a"), array("o")), (out_array("o"),), ("n",))
+    examples = make_examples(u, seed=0)
+    assert len(examples) == 6 and max(e.sizes["n"] for e in examples) >= 2

@@ -21,12 +21,13 @@ from kernel_builders import (
     scalar,
     span,
     store,
+    sub,
     var,
 )
 
 from tensorlift.common import BinOp, DType, Language
 from tensorlift.kernel.interp import run_unit
-from tensorlift.kernel.nodes import Bin, Unsupported
+from tensorlift.kernel.nodes import Bin, Dim, Unsupported
 from tensorlift.kernel.units import split_units
 from tensorlift.semantics import ConcreteDomain
 
@@ -115,8 +116,6 @@ def test_max_reduction_assumes_a_nonempty_array():
 
 
 def test_python_max_reduction_assumes_through_len():
-    from tensorlift.kernel.nodes import Dim
-
     mv = var("m", F64)
     fn = function(
         "amax", (array("a"),),
@@ -189,3 +188,18 @@ def test_unit_source_text_uses_byte_columns():
                   loop("i", 0, n, store("a", (i,), const(0.0)), sp=span(1, 2, 0, 12)), language=Language.PYTHON)
     (u,) = split_units(fn, source)
     assert u.source == "for i in range(n):\n    a[i] = 0"
+
+
+def test_sizes_read_off_arrays_are_tied_to_them():
+    rows, cols = var("rows", DType.I64), var("cols", DType.I64)
+    r, c = var("r", DType.I64), var("c", DType.I64)
+    fn = function(
+        "diff", (array("a", rank=2), array("b", rank=2)),
+        assign("rows", Dim("a", 0)), assign("cols", Dim("a", 1)), assign("eight", const(8)),
+        alloc("out", (Dim("a", 0), Dim("a", 1))),
+        loop("r", 0, rows, loop("c", 0, cols, store("out", (r, c), sub(load("a", r, c), load("b", r, c))))),
+        ret(var("out", F64)), language=Language.PYTHON,
+    )
+    (u,) = split_units(fn, b"")
+    assert u.sizes == ("rows", "cols")
+    assert u.assumptions == (Bin(BinOp.EQ, rows, Dim("a", 0), DType.BOOL), Bin(BinOp.EQ, cols, Dim("a", 1), DType.BOOL))

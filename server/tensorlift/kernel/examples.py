@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
-from ..common import DType
+from ..common import BinOp, DType
 from ..semantics import ConcreteDomain, EvaluationError, NumericModel
+from .affine import from_poly, linear_in, to_poly
 from .interp import Interpreter, State, Value, run_unit
-from .nodes import Dim, LiftUnit, Param
-from .visit import all_exprs, walk_expr
+from .nodes import Assign, Bin, Dim, Expr, For, If, LiftUnit, Load, Param, Stmt, Store, Var
+from .visit import all_exprs, free_vars, stmt_exprs, walk_expr
 
 PROBE_STEPS = 100_000  # loop iterations a shape probe may take
 RETRIES = 5  # input draws per size assignment before the assignment is dropped
@@ -49,6 +51,37 @@ def dim_refs(unit: LiftUnit) -> tuple[tuple[str, int], ...]:
         if isinstance(e, Dim) and (e.array, e.axis) not in found and (e.array, e.axis) not in declared:
             found.append((e.array, e.axis))
     return tuple(found)
+
+
+def _derived(unit: LiftUnit) -> dict[str, Expr]:
+    """Sizes the unit's assumptions define from extents and constants (`rows == dim(img, 0)`, `n == 8`)."""
+    found: dict[str, Expr] = {}
+    for a in unit.assumptions:
+        if isinstance(a, Bin) and a.op is BinOp.EQ and isinstance(a.lhs, Var) and not free_vars(a.rhs):
+            found.setdefault(a.lhs.name, a.rhs)
+    return found
+
+
+def free_sizes(unit: LiftUnit) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+    """The sizes and `Dim` extents that can be chosen independently; `complete_sizes` derives the rest."""
+    derived = _derived(unit)
+    return tuple(s for s in unit.sizes if s not in derived), dim_refs(unit)
+
+
+def complete_sizes(
+    unit: LiftUnit, sizes: Mapping[str, int], dims: Mapping[tuple[str, int], int] | None = None
+) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """`sizes` and `dims` with the derived ones filled in: a size defined as an extent from that extent (or the
+    extent from the size, when only the size is given), a size defined as a constant from the constant."""
+    sizes, dims = dict(sizes), dict(dims or {})
+    derived = _derived(unit)
+    for name, definition in derived.items():
+        if isinstance(definition, Dim) and name in sizes:
+            dims.setdefault((definition.array, definition.axis), sizes[name])
+    for name, definition in derived.items():
+        if name not in sizes:
+            sizes[name] = _probe(unit, sizes, dims).index(definition)
+    return sizes, dims
 
 
 # ----------------------------------------------------------------------------------------------------- shapes
@@ -109,13 +142,71 @@ def _probe(unit: LiftUnit, sizes: Mapping[str, int], dims: Mapping[tuple[str, in
     return _Probe(unit, State(scalars, {}), dims)
 
 
+def _unvisited_extents(unit: LiftUnit, probe: _Probe) -> dict[tuple[str, int], int]:
+    """Extents for axes no iteration touched because an *outer* loop is empty: `B[i, j]` with no rows still has
+    `j`'s range of columns, so that arrays meant to line up (`A - B`) have the same shape when empty. Each axis
+    gets the largest value its index takes over the loops it is written in, ranges evaluated from sizes alone."""
+    found: dict[tuple[str, int], int] = {}
+
+    def note(array: str, indices: tuple[Expr, ...], ranges: dict[str, tuple[int, int] | None]) -> None:
+        for axis, index in enumerate(indices):
+            poly = to_poly(index)
+            parts = linear_in(poly, frozenset(ranges)) if poly is not None else None
+            if parts is None:
+                continue
+            coeffs, rest = parts
+            try:
+                top = probe.index(from_poly(rest))
+            except (EvaluationError, ValueError):
+                continue
+            for var, coeff in coeffs.items():
+                c, r = coeff.constant, ranges[var]
+                if c is None or r is None:
+                    break
+                top += c * (r[1] if c > 0 else r[0])
+            else:
+                found[(array, axis)] = max(found.get((array, axis), 0), top + 1)
+
+    def walk(stmts: tuple[Stmt, ...], ranges: dict[str, tuple[int, int] | None]) -> None:
+        for stmt in stmts:
+            for expr in stmt_exprs(stmt):
+                for node in walk_expr(expr):
+                    if isinstance(node, Load):
+                        note(node.array, node.indices, ranges)
+            match stmt:
+                case Assign(Store(array, indices, _), _, _):
+                    note(array, indices, ranges)
+                case For(var, start, stop, step, body, _):
+                    walk(body, {**ranges, var: _range_of(probe, start, stop, step, frozenset(ranges))})
+                case If(_, then, else_, _):
+                    walk(then, ranges)
+                    walk(else_, ranges)
+                case _:
+                    pass
+
+    walk(unit.body, {})
+    return found
+
+
+def _range_of(probe: _Probe, start: Expr, stop: Expr, step: int, loops: frozenset[str]) -> tuple[int, int] | None:
+    """A loop's smallest and largest value, when its bounds depend on sizes only and it is not empty."""
+    if (free_vars(start) | free_vars(stop)) & loops:
+        return None
+    try:
+        lo, hi = probe.index(start), probe.index(stop)
+    except (EvaluationError, ValueError):
+        return None
+    first, last = (lo, hi - 1) if step > 0 else (hi + 1, lo)
+    return (first, last) if first <= last else None
+
+
 def required_shapes(
     unit: LiftUnit, sizes: Mapping[str, int], dims: Mapping[tuple[str, int], int] | None = None
 ) -> dict[str, tuple[int, ...]]:
     """The shape each input array needs so that every access of the unit is in range, for these sizes and `Dim`
     extents. Raises `EvaluationError` when no shape can satisfy them (an index past a given `Dim`, a negative
     index) and `ValueError` when a size or extent the unit reads is missing."""
-    dims = dict(dims or {})
+    sizes, dims = complete_sizes(unit, sizes, dims)
     for name in unit.sizes:
         if name not in sizes:
             raise ValueError(f"{unit.id}: no value for size {name!r}")
@@ -123,7 +214,8 @@ def required_shapes(
     probe.run(unit.body)
     shapes: dict[str, tuple[int, ...]] = {}
     for name, param in probe.arrays.items():
-        needed = [x + 1 for x in probe.largest[name]]
+        unseen = _unvisited_extents(unit, probe)
+        needed = [x + 1 if x >= 0 else unseen.get((name, axis), 0) for axis, x in enumerate(probe.largest[name])]
         shape: list[int] = []
         for axis in range(param.rank):
             given: int | None = dims.get((name, axis))
@@ -139,20 +231,29 @@ def required_shapes(
 # ---------------------------------------------------------------------------------------------------- values
 
 
-def _random_scalar(dtype: DType, rng: np.random.Generator) -> int | float | bool:
+# How values are drawn: anything in range first; after a draw the loop could not run on, no zeros (divisors),
+# then only positive values (sqrt, log, a divisor's sign).
+Mode = Literal["any", "nonzero", "positive"]
+_MODES: tuple[Mode, ...] = ("any", "nonzero", "positive")
+
+
+def _random_scalar(dtype: DType, rng: np.random.Generator, mode: Mode = "any") -> int | float | bool:
     if dtype is DType.BOOL:
-        return bool(rng.integers(0, 2))
+        return True if mode != "any" else bool(rng.integers(0, 2))
+    value: int | float
     if dtype.is_float:
-        return float(rng.integers(-16, 17)) / 4
-    if not dtype.is_signed:
-        return int(rng.integers(0, 10))
-    return int(rng.integers(-9, 10))
+        value = float(rng.integers(1 if mode == "positive" else -16, 17)) / 4
+    else:
+        value = int(rng.integers(1 if mode == "positive" else -9 if dtype.is_signed else 0, 10))
+    if mode == "nonzero" and value == 0:
+        value = type(value)(1)
+    return value
 
 
-def _random_array(shape: tuple[int, ...], dtype: DType, rng: np.random.Generator) -> np.ndarray:
+def _random_array(shape: tuple[int, ...], dtype: DType, rng: np.random.Generator, mode: Mode) -> np.ndarray:
     data = np.empty(shape, dtype=object)
     for index in np.ndindex(shape):
-        data[index] = _random_scalar(dtype, rng)
+        data[index] = _random_scalar(dtype, rng, mode)
     return data
 
 
@@ -161,18 +262,26 @@ def example_inputs_for_sizes(
     sizes: Mapping[str, int],
     rng: np.random.Generator,
     dims: Mapping[tuple[str, int], int] | None = None,
+    mode: Mode = "any",
 ) -> dict[str, Value]:
     """Random inputs for one size assignment: every input array in its `required_shapes` shape, sizes as given,
     other scalars random. The bounded verifier replaces the contents with symbols and keeps the shapes."""
-    shapes = required_shapes(unit, sizes, dims)
+    sizes, dims = complete_sizes(unit, sizes, dims)
+    return _inputs(unit, sizes, required_shapes(unit, sizes, dims), rng, mode)
+
+
+def _inputs(
+    unit: LiftUnit, sizes: Mapping[str, int], shapes: Mapping[str, tuple[int, ...]], rng: np.random.Generator,
+    mode: Mode,
+) -> dict[str, Value]:
     inputs: dict[str, Value] = {}
     for p in unit.inputs:
         if p.kind == "array":
-            inputs[p.name] = _random_array(shapes[p.name], p.dtype, rng)
+            inputs[p.name] = _random_array(shapes[p.name], p.dtype, rng, mode)
         elif p.name in sizes:
             inputs[p.name] = int(sizes[p.name])
         else:
-            inputs[p.name] = _random_scalar(p.dtype, rng)
+            inputs[p.name] = _random_scalar(p.dtype, rng, mode)
     return inputs
 
 
@@ -196,20 +305,27 @@ def _holds(unit: LiftUnit, sizes: Mapping[str, int], dims: Mapping[tuple[str, in
 
 def _assignments(unit: LiftUnit, count: int, rng: np.random.Generator) -> list[SizeAssignment]:
     """`count` size assignments: one of all-distinct sizes in 2..7, all 1, all 0, then independent draws from
-    0..7 (biased to 2..7); ones that break an assumption are redrawn a few times, then dropped."""
-    names: list[str | tuple[str, int]] = [*unit.sizes, *dim_refs(unit)]
+    0..7 (biased to 2..7; 6 or 5 for nests of three or more sizes); ones that break an assumption are redrawn a
+    few times, then dropped."""
+    free, extents = free_sizes(unit)
+    names: list[str | tuple[str, int]] = [*free, *extents]
 
     def split(values: list[int]) -> SizeAssignment:
         sizes = {n: v for n, v in zip(names, values, strict=True) if isinstance(n, str)}
         dims = {n: v for n, v in zip(names, values, strict=True) if not isinstance(n, str)}
-        return sizes, dims
+        return complete_sizes(unit, sizes, dims)
+
+    # Deep nests get smaller sizes: the loop runs once per example and per candidate check.
+    top = 7 if len(names) <= 2 else 6 if len(names) == 3 else 5
 
     def draw() -> list[int]:
-        return [int(rng.choice([0, 1, 2, 3, 4, 5, 6, 7], p=[0.1, 0.1] + [0.8 / 6] * 6)) for _ in names]
+        return [int(rng.choice(top + 1, p=[0.1, 0.1] + [0.8 / (top - 1)] * (top - 1))) for _ in names]
 
-    distinct = [int(v) for v in rng.permutation(np.arange(2, 8))[: len(names)]]
+    distinct = [int(v) for v in rng.permutation(np.arange(2, top + 1))[: len(names)]]
     if len(distinct) < len(names):
-        distinct += [int(v) for v in rng.integers(2, 8, size=len(names) - len(distinct))]
+        distinct += [int(v) for v in rng.integers(2, top + 1, size=len(names) - len(distinct))]
+    if not names:  # fixed shapes: every example has them, with its own contents
+        return [split([])] * count if _holds(unit, *split([])) else []
     plans = [distinct, [1] * len(names), [0] * len(names)]
     result: list[SizeAssignment] = []
     seen: set[tuple[int, ...]] = set()
@@ -223,8 +339,6 @@ def _assignments(unit: LiftUnit, count: int, rng: np.random.Generator) -> list[S
             continue
         seen.add(tuple(values))
         result.append(split(values))
-        if not names:
-            break  # a unit without sizes has one shape: more assignments would repeat it
     return result
 
 
@@ -240,10 +354,14 @@ def make_examples(
     domain = ConcreteDomain(model)
     examples: list[Example] = []
     last: EvaluationError | None = None
+    shapes_for: dict[str, dict[str, tuple[int, ...]]] = {}
     for sizes, dims in _assignments(unit, count, rng):
-        for _ in range(RETRIES):
+        for attempt in range(RETRIES):
             try:
-                inputs = example_inputs_for_sizes(unit, sizes, rng, dims)
+                key = repr((sorted(sizes.items()), sorted(dims.items())))
+                if key not in shapes_for:
+                    shapes_for[key] = required_shapes(unit, sizes, dims)
+                inputs = _inputs(unit, sizes, shapes_for[key], rng, _MODES[min(attempt, len(_MODES) - 1)])
                 outputs = run_unit(unit, inputs, domain)
             except EvaluationError as error:
                 last = error

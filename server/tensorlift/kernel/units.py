@@ -91,6 +91,7 @@ def _unit(
             outputs.append(Output(name, "scalar", declared[name].dtype))
 
     span = Span(body[0].span.start, body[-1].span.end)
+    sizes = _sizes(body, inputs)
     return LiftUnit(
         id=f"{fn.name}:{k}",
         function=fn.name,
@@ -99,10 +100,10 @@ def _unit(
         body=body,
         inputs=inputs,
         outputs=tuple(outputs),
-        sizes=_sizes(body, inputs),
+        sizes=sizes,
         source=_slice(source, span),
         unsupported=_unsupported(body),
-        assumptions=_assumptions(body, declared, fn.language),
+        assumptions=_definitions(before, sizes) + _assumptions(body, declared, fn.language),
     )
 
 
@@ -239,6 +240,25 @@ def _sizes(body: tuple[Stmt, ...], inputs: tuple[Param, ...]) -> tuple[str, ...]
             if extent is not None:
                 used |= free_vars(extent)
     return tuple(p.name for p in inputs if p.kind == "scalar" and p.dtype.is_int and p.name in used)
+
+
+def _definitions(before: tuple[Stmt, ...], sizes: tuple[str, ...]) -> tuple[Expr, ...]:
+    """`n == len(a)`, `rows == dim(img, 0)`, `n == 8` for sizes assigned once, at top level, from array extents
+    and constants only: true by construction, and what ties a named size to the arrays it measures (examples
+    derive one from the other instead of drawing both)."""
+    said: list[Expr] = []
+    for name in sizes:
+        defs = [
+            s for s in walk_stmts(before)
+            if isinstance(s, Assign) and isinstance(s.target, VarRef) and s.target.name == name
+        ]
+        if len(defs) != 1 or defs[0] not in before or free_vars(defs[0].value):
+            continue
+        if any(isinstance(e, Load) for e in walk_expr(defs[0].value)):
+            continue
+        target = defs[0].target
+        said.append(Bin(BinOp.EQ, Var(name, target.dtype), defs[0].value, DType.BOOL))
+    return tuple(said)
 
 
 def _assumptions(body: tuple[Stmt, ...], declared: dict[str, Param], language: Language) -> tuple[Expr, ...]:
