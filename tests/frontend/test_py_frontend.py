@@ -430,7 +430,7 @@ def test_rows_appended_build_a_matrix() -> None:
 
 
 def test_conditional_append_is_refused() -> None:
-    (reason,) = unsupported("""
+    (alloc, reason) = unsupported("""
         def positives(a):
             out = []
             for x in a:
@@ -439,10 +439,11 @@ def test_conditional_append_is_refused() -> None:
             return out
     """)
     assert reason == "line 6: conditional append builds a variable-length result; not a tensor operation"
+    assert alloc.startswith("line 3: `out` is filled by an `append`")
 
 
 def test_triangular_append_is_refused() -> None:
-    (reason,) = unsupported("""
+    (_, reason) = unsupported("""
         def f(A, n):
             out = []
             for i in range(n):

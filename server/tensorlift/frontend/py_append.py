@@ -86,21 +86,26 @@ def _counter(node: Node, loops: list[LoopFrame]) -> tuple[Expr, Expr]:
 def finish(ctx: Ctx, body: tuple[Stmt, ...]) -> tuple[Stmt, ...]:
     """Replace each builder's placeholder Alloc by the real one; fold row lists into their outer list."""
     sites = {(b.name, b.site): b for b in ctx.finished}
+    # a builder whose append could not be translated (it sat in a refused statement) is not an empty list
+    refused = {b.name for b in ctx.finished if b.append is None and f"{b.name}.append" in ctx.source}
     merged = {b.name: b for b in ctx.finished if b.append is not None and b.append.merged_into is not None}
     outer_counter = {b.name: b.append.counter for b in ctx.finished if b.append is not None}
     if not sites:
         return body
-    return _rewrite(body, sites, merged, outer_counter)
+    return _rewrite(body, sites, merged, outer_counter, refused)
 
 
 def _rewrite(body: tuple[Stmt, ...], sites: dict[tuple[str, Span], Builder], merged: dict[str, Builder],
-             outer_counter: dict[str, tuple[Expr, ...]]) -> tuple[Stmt, ...]:
+             outer_counter: dict[str, tuple[Expr, ...]], refused: set[str]) -> tuple[Stmt, ...]:
     out: list[Stmt] = []
     for stmt in body:
         match stmt:
             case Alloc(array=array, span=span) if not stmt.shape and (array, span) in sites:
                 builder = sites[(array, span)]
-                if builder.append is None:
+                if builder.append is None and array in refused:
+                    out.append(Unsupported(f"line {span.start.line + 1}: `{array}` is filled by an `append` that "
+                                           "could not be translated", span))
+                elif builder.append is None:
                     out.append(Alloc(array, (py_arith.const(0),), DType.F64, None, span))
                 elif builder.append.merged_into is None:
                     out.append(Alloc(array, builder.append.shape, builder.append.dtype, None, span))
@@ -111,10 +116,10 @@ def _rewrite(body: tuple[Stmt, ...], sites: dict[tuple[str, Span], Builder], mer
                 out.append(Assign(Store(into.merged_into, (*prefix, *indices), dtype), stmt.value, stmt.span))
             case For():
                 out.append(For(stmt.var, stmt.start, stmt.stop, stmt.step,
-                               _rewrite(stmt.body, sites, merged, outer_counter), stmt.span))
+                               _rewrite(stmt.body, sites, merged, outer_counter, refused), stmt.span))
             case If():
-                out.append(If(stmt.cond, _rewrite(stmt.then, sites, merged, outer_counter),
-                              _rewrite(stmt.else_, sites, merged, outer_counter), stmt.span))
+                out.append(If(stmt.cond, _rewrite(stmt.then, sites, merged, outer_counter, refused),
+                              _rewrite(stmt.else_, sites, merged, outer_counter, refused), stmt.span))
             case Assign() | Alloc() | Return() | Unsupported():
                 out.append(stmt)
             case _:
