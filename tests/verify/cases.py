@@ -95,7 +95,9 @@ def saxpy() -> Case:
 def gemv() -> Case:
     inner = loop("j", 0, n, store("y", i, value=kadd(kld("y", i), kmul(kld("A", i, j), kld("x", j)))))
     body = (loop("i", 0, m, store("y", i, value=kc(0.0)), inner),)
-    u = unit(body, (arr("A", 2), arr("x"), arr("y"), scal("m"), scal("n")), (out_arr("y"),), sizes=("m", "n"))
+    source = "for (i = 0; i < m; i++) {\n  y[i] = 0;\n  for (j = 0; j < n; j++)\n    y[i] += A[i][j] * x[j];\n}"
+    u = unit(body, (arr("A", 2), arr("x"), arr("y"), scal("m"), scal("n")), (out_arr("y"),), sizes=("m", "n"),
+             source=source)
 
     def with_access(a: t.Access) -> t.Program:
         return prog(stmt("y", (ii,), (tdom("i", 0, tm),), tsum("j", 0, tn, tb(BinOp.MUL, a, ta("x", jj)))))

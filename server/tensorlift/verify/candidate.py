@@ -20,6 +20,7 @@ import z3
 from ..common import BinOp, DType, ReduceOp, UnOp
 from ..semantics import reduce_binop, reduce_identity
 from ..tensir import nodes as t
+from .solving import Definition
 from .symbols import Symbols, Unsupported, int_binop, operand_dtype
 
 Env = Mapping[str, z3.ArithRef]
@@ -56,6 +57,7 @@ class Reduction:
     free: tuple[str, ...]
     statement: int
     lo: Callable[[Env], z3.ArithRef]
+    definition: Definition
 
     def at(self, env: Env, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ExprRef:
         return self.func(lo, hi, *[env[name] for name in self.free])
@@ -248,12 +250,13 @@ class CandidateTranslator:
         else:
             body = z3.If(hi <= lo, self.sem.const(identity, e.dtype), combine)
         z3.RecAddDefinition(func, [lo, hi, *params.values()], body)
+        definition = Definition(func, (lo, hi, *params.values()), body)
         captured = dict(env)
 
         def lower(bindings: Env) -> z3.ArithRef:
             return self.index(e.lo, {**captured, **bindings})
 
-        reduction = Reduction(func, e, free, self._statement, lower)
+        reduction = Reduction(func, e, free, self._statement, lower, definition)
         self._cache[key] = reduction
         self.model.reductions.append(reduction)
         self.model.definitions.append(f"{name}(lo, hi{''.join(', ' + v for v in free)}) = {e.op.value} over "

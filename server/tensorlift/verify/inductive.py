@@ -94,12 +94,8 @@ def _initial_state(unit: LiftUnit, syms: Symbols) -> ExecState:
 
 
 def _probes(cand: CandidateModel) -> list[z3.BoolRef]:
-    """One application of each recursive definition, so the sanity check includes (and must satisfy) them all."""
-    probes = []
-    for n, red in enumerate(cand.reductions):
-        args = [z3.Int(f"probe{n}_{i}") for i in range(red.func.arity())]
-        probes.append(z3.Const(f"probe{n}", red.func.range()) == red.func(*args))
-    return probes
+    """Each recursive definition's equation at fresh arguments: the sanity check must satisfy them all."""
+    return [red.definition.instance() for red in cand.reductions]
 
 
 def _nonempty_sentences(cand: CandidateModel) -> tuple[str, ...]:

@@ -420,7 +420,7 @@ def _same(a: z3.ExprRef, b: z3.ExprRef) -> z3.BoolRef:
     """Equality of two states of a variable. Arrays compare at a fresh index (free in the negated query, so it
     stands for every index); selecting beta-reduces the lambdas, which keeps float theories out of the array
     solver. Elements compare with SMT `=`: floats as bit patterns (one NaN)."""
-    if z3.is_array(a):
+    if a.sort().kind() == z3.Z3_ARRAY_SORT:
         ks = [z3.Int(f"at!{next(_SKOLEMS)}") for _ in range(_array_arity(a.sort()))]
         return _same(z3.Select(a, *ks), z3.Select(b, *ks))
     return a == b

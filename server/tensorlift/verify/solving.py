@@ -15,6 +15,22 @@ import z3
 from .result import Check
 
 
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A recursive function as defined with `RecAddDefinition`: `func(params) = body`."""
+
+    func: z3.FuncDeclRef
+    params: tuple[z3.ExprRef, ...]
+    body: z3.ExprRef
+
+    def instance(self) -> z3.BoolRef:
+        """The defining equation at fresh arguments. It follows from the definition, so adding it to premises
+        changes nothing for a sound definition; for a contradictory one (`f(x) = f(x) + 1`) it makes the
+        premises unsatisfiable at once, where Z3's lazy unfolding might never look."""
+        args = [z3.FreshConst(p.sort(), "probe") for p in self.params]
+        return self.func(*args) == z3.substitute(self.body, *zip(self.params, args, strict=True))
+
+
 class ProofFailure(Exception):
     """A proof step that did not go through; the message is the reason a user reads."""
 
@@ -52,27 +68,35 @@ class Checker:
         return max(1, min(self.timeout_ms, left))
 
     def discharge(self, obligation: Obligation) -> Outcome:
-        solver = z3.Solver()
-        solver.set("timeout", self._timeout())
-        solver.add(*obligation.premises)
-        sanity = Check(f"{obligation.name}: premises are satisfiable", "sat", solver.sexpr())
-        answer = solver.check()
+        premises = self._solver(obligation.premises)
+        # serialise before checking: afterwards the solver text carries its own preprocessing (model-add)
+        sanity = Check(f"{obligation.name}: premises are satisfiable", "sat", premises.sexpr())
+        answer = premises.check()
         if answer != z3.sat:
-            why = "contradictory" if answer == z3.unsat else f"undecided ({solver.reason_unknown()})"
+            why = "contradictory" if answer == z3.unsat else f"undecided ({premises.reason_unknown()})"
             return Outcome(False, f"{obligation.name}: premises are {why}; refusing a vacuous proof", None,
                            (sanity,))
         if obligation.goal is None:
             return Outcome(True, None, None, (sanity,))
-        solver.set("timeout", self._timeout())
-        solver.add(z3.Not(obligation.goal))
-        proof = Check(f"{obligation.name}", "unsat", solver.sexpr())
-        answer = solver.check()
+        negated = z3.Not(obligation.goal)
+        proof = Check(f"{obligation.name}", "unsat", self._solver((*obligation.premises, negated)).sexpr())
+        # solve incrementally on the checked premises (Z3's incremental core handles floats inside arrays better)
+        negation = premises
+        negation.set("timeout", self._timeout())
+        negation.add(negated)
+        answer = negation.check()
         if answer == z3.unsat:
             return Outcome(True, None, None, (sanity, proof))
         if answer == z3.sat:
-            return Outcome(False, f"{obligation.name}: does not hold", solver.model(), (sanity, proof))
-        return Outcome(False, f"{obligation.name}: solver gave up ({solver.reason_unknown()})", None,
+            return Outcome(False, f"{obligation.name}: does not hold", negation.model(), (sanity, proof))
+        return Outcome(False, f"{obligation.name}: solver gave up ({negation.reason_unknown()})", None,
                        (sanity, proof))
+
+    def _solver(self, assertions: tuple[z3.BoolRef, ...]) -> z3.Solver:
+        solver = z3.Solver()
+        solver.set("timeout", self._timeout())
+        solver.add(*assertions)
+        return solver
 
     def holds(self, obligation: Obligation) -> bool:
         """A quick yes/no, for the invariant search (failures there are expected and not reported)."""
