@@ -1,0 +1,737 @@
+"""The restricted grammar of one unit (design §5): only what this loop nest could be computing.
+
+For every output of the unit the grammar has *sketches*: where the statement writes (its target indices and
+domain) and which loops are left over as reductions. They come from the unit's stores: `out[n-1-i] = ...` inside
+`for i in 0:n` gives the domain `i in 0:n` with `i` standing for `n-1-i` in the body; strided loops get a counter;
+reversed loops run forwards (a parallel write has no order). What is not solved for the target becomes a
+reduction variable with its loop's range.
+
+Below a sketch, the expression grammar is indexed by scope (the index variables bound at that point):
+
+    ROOT        -> SKETCH_s                                  one per sketch
+    E[scope]    -> access | scalar | constant | index        leaves that fit the scope
+                 | E op E | -E | f(E) | f(E, E) | cast(E)    the body's operators and their close relatives
+                 | select(C, E, E) | C
+                 | red(k in lo:hi, E[scope + k])             k a loop variable not yet bound (in nest order)
+    C[scope]    -> E cmp E | C && C | C || C
+
+Accesses are the patterns the body uses (`x(i+1)`, `A(k, i)`, `x(n-1-i)`) translated into the sketch's variables,
+plus every tensor of the unit with the scope's variables in each order that fits its rank. Each production has a
+*label* (templatised: `bin:+`, `access:offset`, `reduce:sum`; what rule-pack priors count) and a *key* (concrete in
+this unit: `leaf:x(i + 1)`, `reduce:sum:k`; what static features and LLM answers count).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..common import MATH_FUNCTIONS, BinOp, DType, ReduceOp, UnOp
+from ..kernel import nodes as K
+from ..kernel.visit import walk_expr, walk_stmts
+from ..tensir import nodes as T
+from ..tensir.printer import show_expr
+from ..tensir.typecheck import literal_dtype
+from .affine import simplify_index, to_affine
+
+I64 = DType.I64
+
+# ------------------------------------------------------------------------------------------------ productions
+
+
+@dataclass(frozen=True, slots=True)
+class Nt:
+    """A nonterminal: `kind` E (value), C (condition) or ROOT; `sketch` and `scope` say where it is."""
+
+    kind: Literal["E", "C", "ROOT"]
+    sketch: int = -1
+    scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    expr: T.Expr
+
+
+@dataclass(frozen=True, slots=True)
+class BinP:
+    op: BinOp
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryP:
+    op: UnOp
+
+
+@dataclass(frozen=True, slots=True)
+class CallP:
+    fn: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelectP:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CastP:
+    dtype: DType
+
+
+@dataclass(frozen=True, slots=True)
+class AsValueP:
+    """A condition used as a number (`x * (x > 0)`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReduceP:
+    op: ReduceOp
+    var: str
+    lo: T.Expr
+    hi: T.Expr
+
+
+@dataclass(frozen=True, slots=True)
+class SketchP:
+    sketch: int
+
+
+Production = Leaf | BinP | UnaryP | CallP | SelectP | CastP | AsValueP | ReduceP | SketchP
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Rule:
+    """One production. Rules compare by identity: a grammar builds each once, and the search hashes them a lot."""
+
+    lhs: Nt
+    label: str  # templatised, unit-independent: what priors count
+    key: str  # concrete in this unit: what features and LLM answers count
+    args: tuple[Nt, ...]
+    production: Production
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """Where one statement for `output` writes: `target(indices) = E for domain`, with `reductions` available."""
+
+    output: str
+    dtype: DType
+    domain: tuple[T.Loop, ...]
+    reductions: tuple[T.Loop, ...]
+    accesses: tuple[T.Access, ...]  # the body's loads, in this sketch's variables
+
+    @property
+    def indices(self) -> tuple[T.Expr, ...]:
+        return tuple(T.Idx(loop.var) for loop in self.domain)
+
+    @property
+    def variables(self) -> tuple[T.Loop, ...]:
+        return self.domain + self.reductions
+
+
+@dataclass(frozen=True, slots=True)
+class OutputGrammar:
+    output: K.Output
+    sketches: tuple[Sketch, ...]
+    rules: tuple[Rule, ...]
+
+    def by_lhs(self) -> dict[Nt, list[Rule]]:
+        table: dict[Nt, list[Rule]] = {}
+        for rule in self.rules:
+            table.setdefault(rule.lhs, []).append(rule)
+        return table
+
+
+@dataclass(frozen=True, slots=True)
+class UnitGrammar:
+    unit: K.LiftUnit
+    outputs: tuple[OutputGrammar, ...]
+    features: Mapping[str, int] = field(default_factory=dict)  # rule key or label -> occurrences in the body
+    reason: str | None = None  # why some output has no sketch
+
+
+# ---------------------------------------------------------------------------------------------- construction
+
+# Close relatives: an operator in the body makes these available too.
+_RELATIVES: dict[BinOp, tuple[BinOp, ...]] = {
+    BinOp.ADD: (BinOp.SUB,), BinOp.SUB: (BinOp.ADD,), BinOp.MUL: (BinOp.ADD,), BinOp.DIV_REAL: (BinOp.MUL,),
+    BinOp.DIV_TRUNC: (BinOp.MUL,), BinOp.DIV_FLOOR: (BinOp.MUL,),
+    BinOp.MIN: (BinOp.MAX,), BinOp.MAX: (BinOp.MIN,),
+}
+_COMPARISONS = (BinOp.LT, BinOp.LE, BinOp.GT, BinOp.GE, BinOp.EQ, BinOp.NE)
+_MAX_PERMUTED_RANK = 3
+
+
+def build_grammar(unit: K.LiftUnit) -> UnitGrammar:
+    """The restricted grammar of `unit`: sketches per output and the productions below them."""
+    scalars = {p.name: p.dtype for p in unit.inputs if p.kind == "scalar"}
+    tensors = {p.name: (p.dtype, p.rank) for p in unit.inputs if p.kind == "array"}
+    body_ops = _body_operators(unit)
+    features = _features(unit)
+    outputs: list[OutputGrammar] = []
+    missing: list[str] = []
+    for out in unit.outputs:
+        sketches = tuple(_sketches(unit, out, scalars, tensors))
+        if not sketches:
+            missing.append(out.name)
+            continue
+        rules = _rules(unit, out, sketches, scalars, tensors, body_ops)
+        outputs.append(OutputGrammar(out, sketches, tuple(rules)))
+        for s in sketches:
+            for a in s.accesses:
+                key = "leaf:" + show_expr(a)
+                features[key] = features.get(key, 0) + 1
+    reason = None
+    if missing:
+        reason = (f"no loop writes {', '.join(f'`{m}`' for m in missing)} at an index the search can solve for "
+                  "(each target index must move by ±1 with one loop)")
+    return UnitGrammar(unit, tuple(outputs), features, reason)
+
+
+# -------------------------------------------------------------------------------------------- K -> T translation
+
+
+class _Untranslatable(Exception):
+    pass
+
+
+def to_tensir(e: K.Expr, subst: Mapping[str, T.Expr], scalars: Mapping[str, DType]) -> T.Expr:
+    """A Kernel expression over loop variables (replaced by `subst`) and unit inputs, in TensIR."""
+    match e:
+        case K.Const(value=value, dtype=dtype):
+            return T.Const(value, dtype)
+        case K.Var(name=name, dtype=dtype):
+            if name in subst:
+                return subst[name]
+            if name in scalars:
+                return T.Scalar(name, scalars[name])
+            raise _Untranslatable(name)
+        case K.Load(array=array, indices=indices, dtype=dtype):
+            return T.Access(array, tuple(simplify_index(to_tensir(i, subst, scalars)) for i in indices), dtype)
+        case K.Bin(op=op, lhs=lhs, rhs=rhs, dtype=dtype):
+            return T.Bin(op, to_tensir(lhs, subst, scalars), to_tensir(rhs, subst, scalars), dtype)
+        case K.Unary(op=op, operand=operand, dtype=dtype):
+            return T.Unary(op, to_tensir(operand, subst, scalars), dtype)
+        case K.Call(fn=fn, args=args, dtype=dtype):
+            return T.Call(fn, tuple(to_tensir(a, subst, scalars) for a in args), dtype)
+        case K.Select(cond=c, then=a, else_=b, dtype=dtype):
+            return T.Select(to_tensir(c, subst, scalars), to_tensir(a, subst, scalars), to_tensir(b, subst, scalars),
+                            dtype)
+        case K.Cast(operand=operand, dtype=dtype):
+            return T.Cast(to_tensir(operand, subst, scalars), dtype)
+        case K.Dim(array=array, axis=axis):
+            return T.Dim(array, axis)
+    raise AssertionError(e)
+
+
+def _index(e: T.Expr) -> T.Expr:
+    return simplify_index(e)
+
+
+@dataclass(frozen=True, slots=True)
+class _LoopInfo:
+    var: str  # the TensIR variable (the kernel's name, or a renamed duplicate)
+    source: str  # the kernel's loop variable
+    lo: K.Expr
+    hi: K.Expr
+    step: int
+    depth: int
+
+
+def _nests(unit: K.LiftUnit) -> list[tuple[K.For, list[tuple[K.For, tuple[K.For, ...]]]]]:
+    """Each top-level loop nest with every loop inside it and that loop's enclosing loops."""
+    found: list[tuple[K.For, list[tuple[K.For, tuple[K.For, ...]]]]] = []
+
+    def inner(stmts: Sequence[K.Stmt], outer: tuple[K.For, ...], acc: list[tuple[K.For, tuple[K.For, ...]]]) -> None:
+        for s in stmts:
+            match s:
+                case K.For(body=body):
+                    acc.append((s, outer))
+                    inner(body, (*outer, s), acc)
+                case K.If(then=then, else_=else_):
+                    inner(then, outer, acc)
+                    inner(else_, outer, acc)
+                case _:
+                    pass
+
+    def top(stmts: Sequence[K.Stmt]) -> None:
+        for s in stmts:
+            match s:
+                case K.For():
+                    acc: list[tuple[K.For, tuple[K.For, ...]]] = []
+                    inner((s,), (), acc)
+                    found.append((s, acc))
+                case K.If(then=then, else_=else_):
+                    top(then)
+                    top(else_)
+                case _:
+                    pass
+
+    top(unit.body)
+    return found
+
+
+def _loop_range(loop: K.For, subst: Mapping[str, T.Expr], scalars: Mapping[str, DType]) -> tuple[T.Expr, T.Expr,
+                                                                                               T.Expr | None]:
+    """`(lo, hi, source)`: the TensIR range of the loop's variable (or of its counter) and, for a counter, the
+    source index in terms of it (None when the variable itself runs over lo:hi)."""
+    start = _index(to_tensir(loop.start, subst, scalars))
+    stop = _index(to_tensir(loop.stop, subst, scalars))
+    if loop.step == 1:
+        return start, stop, None
+    if loop.step == -1:
+        one = T.Const(1, I64)
+        return _index(T.Bin(BinOp.ADD, stop, one, I64)), _index(T.Bin(BinOp.ADD, start, one, I64)), None
+    step = abs(loop.step)
+    first, last = (stop, start) if loop.step > 0 else (start, stop)
+    span = _index(T.Bin(BinOp.ADD, T.Bin(BinOp.SUB, first, last, I64), T.Const(step - 1, I64), I64))
+    trip = T.Bin(BinOp.DIV_FLOOR, span, T.Const(step, I64), I64)
+    source = _index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, T.Const(loop.step, I64), T.Idx(loop.var), I64), I64))
+    return T.Const(0, I64), trip, source
+
+
+def _sketches(unit: K.LiftUnit, out: K.Output, scalars: Mapping[str, DType],
+              tensors: Mapping[str, tuple[DType, int]]) -> Iterator[Sketch]:
+    seen: set[tuple[tuple[T.Loop, ...], tuple[T.Loop, ...]]] = set()
+    for _, loops in _nests(unit):
+        for loop, _outer in loops:
+            for stmt in loop.body:
+                for s in walk_stmts((stmt,)):
+                    if not isinstance(s, K.Assign):
+                        continue
+                    target = s.target
+                    enclosing = _enclosing(loops, s)
+                    if enclosing is None:
+                        continue
+                    if out.kind == "array" and isinstance(target, K.Store) and target.array == out.name:
+                        sketch = _array_sketch(unit, out, target, enclosing, loops, scalars, tensors)
+                    elif out.kind == "scalar" and isinstance(target, K.VarRef) and target.name == out.name:
+                        sketch = _scalar_sketch(unit, out, loops, scalars, tensors)
+                    else:
+                        continue
+                    if sketch is not None and (sketch.domain, sketch.reductions) not in seen:
+                        seen.add((sketch.domain, sketch.reductions))
+                        yield sketch
+            break  # the nest's outermost loop's body covers every statement in it
+
+
+def _enclosing(loops: list[tuple[K.For, tuple[K.For, ...]]], target: K.Stmt) -> tuple[K.For, ...] | None:
+    """The loops around statement `target` (outermost first): the innermost loop whose body holds it, in pre-order
+    the last one."""
+    found: tuple[K.For, ...] | None = None
+    for loop, outer in loops:
+        if any(s is target for s in walk_stmts(loop.body)):
+            found = (*outer, loop)
+    return found
+
+
+def _array_sketch(unit: K.LiftUnit, out: K.Output, store: K.Store, enclosing: tuple[K.For, ...],
+                  loops: list[tuple[K.For, tuple[K.For, ...]]], scalars: Mapping[str, DType],
+                  tensors: Mapping[str, tuple[DType, int]]) -> Sketch | None:
+    # Counters for strided loops: the source variable becomes `start + step * t`.
+    counters: dict[str, T.Expr] = {}
+    ranges: dict[str, tuple[T.Expr, T.Expr]] = {}
+    for loop in enclosing:
+        try:
+            lo, hi, source = _loop_range(loop, counters, scalars)
+        except _Untranslatable:
+            return None
+        ranges[loop.var] = (lo, hi)
+        counters[loop.var] = source if source is not None else T.Idx(loop.var)
+    try:
+        indices = [_index(to_tensir(i, counters, scalars)) for i in store.indices]
+    except _Untranslatable:
+        return None
+    solved: dict[str, T.Expr] = {}  # loop var -> expression in domain variables
+    domain: list[T.Loop] = []
+    loop_names = set(ranges)
+    for index in indices:
+        form = to_affine(index)
+        moving = [(key, coeff, atom) for key, (coeff, atom) in form.items()
+                  if isinstance(atom, T.Idx) and atom.name in loop_names]
+        if len(moving) != 1 or abs(moving[0][1]) != 1 or moving[0][2].name in solved:
+            return None
+        _, coeff, atom = moving[0]
+        var = atom.name
+        rest = _index(T.Bin(BinOp.SUB, index, T.Bin(BinOp.MUL, T.Const(coeff, I64), T.Idx(var), I64), I64))
+        if any(isinstance(a, T.Idx) for _, (_, a) in to_affine(rest).items()):
+            return None
+        lo, hi = ranges[var]
+        one = T.Const(1, I64)
+        if coeff == 1:
+            solved[var] = _index(T.Bin(BinOp.SUB, T.Idx(var), rest, I64))
+            dlo, dhi = _index(T.Bin(BinOp.ADD, lo, rest, I64)), _index(T.Bin(BinOp.ADD, hi, rest, I64))
+        else:
+            solved[var] = _index(T.Bin(BinOp.SUB, rest, T.Idx(var), I64))
+            dlo = _index(T.Bin(BinOp.ADD, T.Bin(BinOp.SUB, rest, hi, I64), one, I64))
+            dhi = _index(T.Bin(BinOp.ADD, T.Bin(BinOp.SUB, rest, lo, I64), one, I64))
+        domain.append(T.Loop(var, dlo, dhi))
+    if len(domain) != out.rank:
+        return None
+    subst = {name: _index(_subst(expr, solved)) for name, expr in counters.items()}
+    # domain ranges must only use earlier domain variables
+    domain = [T.Loop(d.var, _index(_subst(d.lo, solved)), _index(_subst(d.hi, solved))) for d in domain]
+    for n, d in enumerate(domain):
+        later = {x.var for x in domain[n:]}
+        if _mentions_any(d.lo, later) or _mentions_any(d.hi, later):
+            return None
+    domain_vars = {d.var for d in domain}
+    return _finish(unit, out, tuple(domain), subst, domain_vars, loops, scalars, tensors)
+
+
+def _scalar_sketch(unit: K.LiftUnit, out: K.Output, loops: list[tuple[K.For, tuple[K.For, ...]]],
+                   scalars: Mapping[str, DType], tensors: Mapping[str, tuple[DType, int]]) -> Sketch | None:
+    return _finish(unit, out, (), {}, set(), loops, scalars, tensors)
+
+
+def _finish(unit: K.LiftUnit, out: K.Output, domain: tuple[T.Loop, ...], subst: dict[str, T.Expr],
+            domain_vars: set[str], loops: list[tuple[K.For, tuple[K.For, ...]]], scalars: Mapping[str, DType],
+            tensors: Mapping[str, tuple[DType, int]]) -> Sketch | None:
+    """Every loop of the nest not solved for the target becomes a reduction variable (nest order); the body's
+    loads are translated into the sketch's variables."""
+    reductions: list[T.Loop] = []
+    mapping: dict[str, T.Expr] = {}
+    for loop, outer in loops:
+        env = {**{o.var: mapping.get(o.var, T.Idx(o.var)) for o in outer}, **subst}
+        if loop.var in domain_vars:
+            mapping[loop.var] = subst.get(loop.var, T.Idx(loop.var))
+            continue
+        if any(r.var == loop.var for r in reductions):
+            continue
+        try:
+            lo, hi, source = _loop_range(loop, env, scalars)
+        except _Untranslatable:
+            return None
+        reductions.append(T.Loop(loop.var, lo, hi))
+        mapping[loop.var] = source if source is not None else T.Idx(loop.var)
+    mapping.update({k: v for k, v in subst.items()})
+    accesses: list[T.Access] = []
+    for loop, _ in loops:
+        for s in loop.body:
+            for stmt in walk_stmts((s,)):
+                for e in _stmt_exprs(stmt):
+                    for node in walk_expr(e):
+                        if isinstance(node, K.Load) and node.array in tensors:
+                            try:
+                                access = to_tensir(node, mapping, scalars)
+                            except _Untranslatable:
+                                continue
+                            if isinstance(access, T.Access) and access not in accesses:
+                                accesses.append(access)
+    return Sketch(out.name, out.dtype, domain, tuple(reductions), tuple(accesses))
+
+
+def _stmt_exprs(stmt: K.Stmt) -> tuple[K.Expr, ...]:
+    match stmt:
+        case K.Assign(target=K.Store(indices=indices), value=value):
+            return (*indices, value)
+        case K.Assign(value=value):
+            return (value,)
+        case K.If(cond=cond):
+            return (cond,)
+        case _:
+            return ()
+
+
+def _subst(expr: T.Expr, mapping: Mapping[str, T.Expr]) -> T.Expr:
+    from ..tensir.visit import substitute
+
+    return substitute(expr, mapping)
+
+
+def _mentions_any(expr: T.Expr, names: set[str]) -> bool:
+    from .affine import mentions
+
+    return mentions(expr, names)
+
+
+# ------------------------------------------------------------------------------------------------------ rules
+
+
+@dataclass(frozen=True, slots=True)
+class _Operators:
+    binary: frozenset[BinOp]
+    unary: frozenset[UnOp]
+    calls: frozenset[str]
+    casts: frozenset[DType]
+    select: bool
+    comparisons: frozenset[BinOp]
+    constants: tuple[T.Const, ...]
+    index_values: bool  # a loop variable is used as a value
+
+
+def _body_operators(unit: K.LiftUnit) -> _Operators:
+    binary: set[BinOp] = set()
+    unary: set[UnOp] = set()
+    calls: set[str] = set()
+    casts: set[DType] = set()
+    comparisons: set[BinOp] = set()
+    constants: list[T.Const] = []
+    select = False
+    index_values = False
+    loop_vars = {s.var for s in walk_stmts(unit.body) if isinstance(s, K.For)}
+    for stmt in walk_stmts(unit.body):
+        if isinstance(stmt, K.If):
+            select = True
+        value_roots: tuple[K.Expr, ...] = ()
+        match stmt:
+            case K.Assign(value=value):
+                value_roots = (value,)
+            case K.If(cond=cond):
+                value_roots = (cond,)
+            case K.Alloc(init=init) if init is not None:
+                value_roots = (init,)
+        for root in value_roots:
+            for node in _value_nodes(root):
+                match node:
+                    case K.Bin(op=op):
+                        (comparisons if op.is_comparison else binary).add(op)
+                    case K.Unary(op=op):
+                        unary.add(op)
+                    case K.Call(fn=fn):
+                        calls.add(fn)
+                    case K.Cast(dtype=dtype):
+                        casts.add(dtype)
+                    case K.Select():
+                        select = True
+                    case K.Const(value=cvalue, dtype=cdtype) if not isinstance(cvalue, bool):
+                        c = T.Const(cvalue, cdtype)
+                        if c not in constants:
+                            constants.append(c)
+                    case K.Var(name=name) if name in loop_vars:
+                        index_values = True
+                    case _:
+                        pass
+    for op in list(binary):
+        binary.update(_RELATIVES.get(op, ()))
+    if comparisons or select:
+        select = True
+        comparisons.update(_COMPARISONS)
+        binary.update((BinOp.MIN, BinOp.MAX))
+    if "abs" in calls:
+        unary.add(UnOp.NEG)
+    return _Operators(frozenset(binary), frozenset(unary), frozenset(calls), frozenset(casts), select,
+                      frozenset(comparisons), tuple(constants), index_values)
+
+
+def _value_nodes(root: K.Expr) -> Iterator[K.Expr]:
+    """Nodes of a value expression, not descending into array indices (those are access patterns)."""
+    yield root
+    match root:
+        case K.Load():
+            return
+        case _:
+            from ..kernel.visit import children
+
+            for c in children(root):
+                yield from _value_nodes(c)
+
+
+def _rules(unit: K.LiftUnit, out: K.Output, sketches: Sequence[Sketch], scalars: Mapping[str, DType],
+           tensors: Mapping[str, tuple[DType, int]], ops: _Operators) -> list[Rule]:
+    rules: list[Rule] = []
+    root = Nt("ROOT")
+    for n, sketch in enumerate(sketches):
+        rules.append(Rule(root, "sketch", f"sketch:{n}", (Nt("E", n, tuple(d.var for d in sketch.domain)),),
+                          SketchP(n)))
+    value_dtype = out.dtype
+    for n, sketch in enumerate(sketches):
+        pool = [r.var for r in sketch.reductions]
+        for scope in _scopes(sketch):
+            e, c = Nt("E", n, scope), Nt("C", n, scope)
+            rules += _leaves(unit, out, sketch, e, scope, scalars, tensors, ops, value_dtype)
+            for op in sorted(ops.binary, key=lambda o: o.value):
+                rules.append(Rule(e, f"bin:{op.value}", f"bin:{op.value}", (e, e), BinP(op)))
+            for uop in sorted(ops.unary, key=lambda o: o.value):
+                if uop is UnOp.NEG:
+                    rules.append(Rule(e, "un:-", "un:-", (e,), UnaryP(uop)))
+            for fn in sorted(ops.calls):
+                arity = MATH_FUNCTIONS.get(fn, 1)
+                rules.append(Rule(e, f"call:{fn}", f"call:{fn}", (e,) * arity, CallP(fn)))
+            for dtype in sorted(ops.casts, key=lambda d: d.value):
+                rules.append(Rule(e, "cast", f"cast:{dtype.value}", (e,), CastP(dtype)))
+            if ops.select:
+                rules.append(Rule(e, "select", "select", (c, e, e), SelectP()))
+                rules.append(Rule(e, "bool", "bool", (c,), AsValueP()))
+                for op in sorted(ops.comparisons, key=lambda o: o.value):
+                    rules.append(Rule(c, f"cmp:{op.value}", f"cmp:{op.value}", (e, e), BinP(op)))
+            bound = [v for v in scope if v in pool]
+            after = pool.index(bound[-1]) + 1 if bound else 0
+            for loop in sketch.reductions[after:]:
+                inner = Nt("E", n, (*scope, loop.var))
+                for rop in _reduce_ops(ops):
+                    rules.append(Rule(e, f"reduce:{rop.value}", f"reduce:{rop.value}:{loop.var}", (inner,),
+                                      ReduceP(rop, loop.var, loop.lo, loop.hi)))
+    return rules
+
+
+def _reduce_ops(ops: _Operators) -> tuple[ReduceOp, ...]:
+    found = [ReduceOp.SUM]
+    if ops.select or BinOp.MAX in ops.binary or BinOp.MIN in ops.binary:
+        found += [ReduceOp.MAX, ReduceOp.MIN]
+    if BinOp.MUL in ops.binary:
+        found.append(ReduceOp.PROD)
+    return tuple(found)
+
+
+def _scopes(sketch: Sketch) -> list[tuple[str, ...]]:
+    """Every scope a derivation can reach: the domain plus an increasing sequence of reduction variables."""
+    base = tuple(d.var for d in sketch.domain)
+    pool = [r.var for r in sketch.reductions]
+    scopes = []
+    for k in range(len(pool) + 1):
+        for combo in itertools.combinations(pool, k):
+            scopes.append(base + combo)
+    return scopes
+
+
+def _leaves(unit: K.LiftUnit, out: K.Output, sketch: Sketch, e: Nt, scope: tuple[str, ...],
+            scalars: Mapping[str, DType], tensors: Mapping[str, tuple[DType, int]], ops: _Operators,
+            value_dtype: DType) -> list[Rule]:
+    rules: list[Rule] = []
+    bound = set(scope)
+    patterns: list[T.Access] = []
+    for access in sketch.accesses:
+        if _vars_of(access) <= bound and access not in patterns:
+            patterns.append(access)
+    for name, (dtype, rank) in tensors.items():
+        if rank == 0 or rank > _MAX_PERMUTED_RANK or rank > len(scope):
+            continue
+        for chosen in itertools.permutations(scope, rank):
+            access = T.Access(name, tuple(T.Idx(v) for v in chosen), dtype)
+            if access not in patterns:
+                patterns.append(access)
+    for access in patterns:
+        label = "access:self" if access.tensor == out.name else "access:" + access_kind(access, scope)
+        rules.append(Rule(e, label, "leaf:" + show_expr(access), (), Leaf(access)))
+    for name, dtype in scalars.items():
+        label = "scalar:self" if name == out.name else "scalar"
+        rules.append(Rule(e, label, "leaf:" + name, (), Leaf(T.Scalar(name, dtype))))
+    for c in _constants(ops.constants, value_dtype):
+        label = f"const:{c.value:g}" if c.value in (0, 1) else "const:other"
+        rules.append(Rule(e, label, "leaf:" + show_expr(c), (), Leaf(c)))
+    if ops.index_values:
+        for v in scope:
+            rules.append(Rule(e, "idx", "leaf:" + v, (), Leaf(T.Idx(v))))
+    return rules
+
+
+def _constants(found: Sequence[T.Const], value_dtype: DType) -> list[T.Const]:
+    zero_one = [T.Const(0.0, DType.F64), T.Const(1.0, DType.F64)] if value_dtype.is_float else \
+        [T.Const(0, literal_dtype(0)), T.Const(1, literal_dtype(1))]
+    out = list(zero_one)
+    for c in found:
+        if c not in out and not any(c.value == o.value and c.dtype.is_float == o.dtype.is_float for o in out):
+            out.append(c)
+    return out
+
+
+def _vars_of(expr: T.Expr) -> set[str]:
+    from ..tensir.visit import walk
+
+    return {n.name for n in walk(expr) if isinstance(n, T.Idx)}
+
+
+def access_kind(access: T.Access, scope: Sequence[str]) -> str:
+    """The templatised shape of an access pattern: identity, transpose, offset, reverse, strided, fixed."""
+    kinds: list[str] = []
+    plain: list[str] = []
+    for index in access.indices:
+        form = to_affine(index)
+        moving = [(c, a) for _, (c, a) in form.items() if isinstance(a, T.Idx)]
+        others = [k for k, (_, a) in form.items() if not isinstance(a, T.Idx)]
+        if not moving:
+            kinds.append("fixed")
+        elif len(moving) > 1:
+            kinds.append("offset")
+        elif moving[0][0] == -1:
+            kinds.append("reverse")
+        elif abs(moving[0][0]) > 1:
+            kinds.append("strided")
+        elif others:
+            kinds.append("offset")
+        else:
+            plain.append(moving[0][1].name)
+    for kind in ("strided", "reverse", "offset", "fixed"):
+        if kind in kinds:
+            return kind
+    order = [v for v in scope if v in plain]
+    return "identity" if plain == order else "transpose"
+
+
+# --------------------------------------------------------------------------------------------- static features
+
+
+def _features(unit: K.LiftUnit) -> dict[str, int]:
+    """Counts of rule keys the loop body shows: its operators, calls, comparisons and accumulations."""
+    counts: Counter[str] = Counter()
+    for stmt in walk_stmts(unit.body):
+        roots: tuple[K.Expr, ...] = ()
+        match stmt:
+            case K.Assign(target=target, value=value):
+                roots = (value,)
+                accumulated = _accumulation(target, value)
+                if accumulated is not None:
+                    counts[f"reduce:{accumulated.value}"] += 2
+            case K.If(cond=cond):
+                roots = (cond,)
+                counts["select"] += 1
+        for root in roots:
+            for node in _value_nodes(root):
+                match node:
+                    case K.Bin(op=op) if op.is_comparison:
+                        counts[f"cmp:{op.value}"] += 1
+                    case K.Bin(op=op):
+                        counts[f"bin:{op.value}"] += 1
+                    case K.Unary(op=UnOp.NEG):
+                        counts["un:-"] += 1
+                    case K.Call(fn=fn):
+                        counts[f"call:{fn}"] += 1
+                    case K.Cast(dtype=dtype):
+                        counts[f"cast:{dtype.value}"] += 1
+                    case K.Select():
+                        counts["select"] += 1
+                    case K.Const() as c:
+                        counts["leaf:" + show_expr(T.Const(c.value, c.dtype))] += 1
+                    case K.Var(name=name):
+                        counts["leaf:" + name] += 1
+                    case _:
+                        pass
+    return dict(counts)
+
+
+def _accumulation(target: K.LValue, value: K.Expr) -> ReduceOp | None:
+    """The reduction an update `t = t op e` (or `t = cond ? e : t`) of a scalar or element suggests."""
+    def is_self(e: K.Expr) -> bool:
+        match target, e:
+            case K.VarRef(name=a), K.Var(name=b):
+                return a == b
+            case K.Store(array=a, indices=ia), K.Load(array=b, indices=ib):
+                return a == b and ia == ib
+        return False
+
+    match value:
+        case K.Bin(op=BinOp.ADD | BinOp.SUB, lhs=lhs, rhs=rhs) if is_self(lhs) or is_self(rhs):
+            return ReduceOp.SUM
+        case K.Bin(op=BinOp.MUL, lhs=lhs, rhs=rhs) if is_self(lhs) or is_self(rhs):
+            return ReduceOp.PROD
+        case K.Bin(op=BinOp.MAX, lhs=lhs, rhs=rhs) if is_self(lhs) or is_self(rhs):
+            return ReduceOp.MAX
+        case K.Bin(op=BinOp.MIN, lhs=lhs, rhs=rhs) if is_self(lhs) or is_self(rhs):
+            return ReduceOp.MIN
+        case K.Select(cond=K.Bin(op=cmp, lhs=a), then=then, else_=else_) if is_self(then) or is_self(else_):
+            if cmp not in (BinOp.LT, BinOp.LE, BinOp.GT, BinOp.GE):
+                return None
+            # `m = x > m ? x : m` keeps the larger: the comparison's direction and which side is picked say which
+            greater = cmp in (BinOp.GT, BinOp.GE)
+            return ReduceOp.MAX if greater == (then == a) else ReduceOp.MIN
+    return None
+
+
+__all__ = [
+    "AsValueP", "BinP", "CallP", "CastP", "Leaf", "Nt", "OutputGrammar", "Production", "ReduceP", "Rule",
+    "SelectP", "Sketch", "SketchP", "UnaryP", "UnitGrammar", "access_kind", "build_grammar", "to_tensir",
+]
