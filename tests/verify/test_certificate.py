@@ -7,8 +7,13 @@ from pathlib import Path
 import pytest
 
 from tensorlift.semantics import NumericModel
-from tensorlift.verify import build_certificate, check_certificate, check_certificate_file, verify_bounded
-from tensorlift.verify import verify_inductive
+from tensorlift.verify import (
+    build_certificate,
+    check_certificate,
+    check_certificate_file,
+    verify_bounded,
+    verify_inductive,
+)
 
 from . import cases
 
@@ -49,7 +54,7 @@ def test_fresh_bounded_certificate_passes(tmp_path: Path) -> None:
 
 
 def test_header_names_source_tensir_assumptions_and_z3(inductive_certificate: tuple[str, str]) -> None:
-    text, source = inductive_certificate
+    text, _ = inductive_certificate
     header = text.split("; end of header")[0]
     assert "; source-sha256: " in header and "; z3: " in header
     assert "y(i) = sum(j in 0:n, A(i, j) * x(j))" in header
@@ -68,7 +73,6 @@ def test_changed_assertion_byte_fails(inductive_certificate: tuple[str, str]) ->
     text, _ = inductive_certificate
     body_start = text.index("; end of header")
     at = text.index("(assert", body_start)
-    changed = _change_byte(text, "(assert", 0)
     changed = text[:at] + text[at:].replace("(assert (>= ", "(assert (<= ", 1)
     assert changed != text
     report = check_certificate(changed)
