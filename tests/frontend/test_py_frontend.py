@@ -248,6 +248,33 @@ def test_rows_of_a_matrix_are_views() -> None:
     assert inner.body == (assign(VarRef("s", F64), b(BinOp.ADD, v("s", F64), ld("A", v(got.var), v(inner.var)))),)
 
 
+def test_row_bound_to_a_changing_index_is_not_substituted() -> None:
+    reasons = unsupported("""
+        def f(A, m):
+            s = 0.0
+            k = 0
+            row = A[k]
+            for j in range(m):
+                s += row[j]
+                k += 1
+            return s
+    """)
+    assert reasons and reasons[0].startswith("line 5:")
+
+
+def test_row_of_a_loop_is_not_visible_after_it() -> None:
+    reasons = unsupported("""
+        def f(A, n, m):
+            s = 0.0
+            for i in range(n):
+                r = A[i]
+                for j in range(m):
+                    s += r[j]
+            return s + r[0]
+    """)
+    assert reasons == ["line 8: `r` is used after the loop that defines it"]
+
+
 def test_element_read_into_a_local_when_the_array_is_written() -> None:
     (got,) = body("""
         def f(a):

@@ -135,7 +135,9 @@ def array_view(ctx: Ctx, node: Node) -> View:
             return bound
         if isinstance(bound, Load):  # an element binding used as an array: it is a row
             return View(bound.array, bound.indices)
-        if bound is None and not ctx.helpers and name not in ctx.dead:
+        if name in ctx.dead and bound is None:
+            raise Unsup(node, f"`{name}` is used after the loop that defines it")
+        if bound is None and not ctx.helpers:
             if name in ctx.builders:
                 raise Unsup(node, f"`{name}` is read while it is being built by `append`")
             if name in ctx.arrays or ctx.is_param(name):

@@ -194,8 +194,14 @@ def _view_binding(ctx: Ctx, name: str, value: Node) -> View | None:
         if not aliased:
             return None
     view = array_view(ctx, value)
-    rank = ctx.rank(view.array)
+    stable = {f.var for f in ctx.loops(ctx.frames)}
     used_as = ctx.known_rank(name)
+    if any(not ctx.is_param(v) and v not in stable for p in view.prefix for v in py_arith.free_vars(p)):
+        # `row = A[k]` with a `k` that may change later: substituting `A[k]` for `row` would be wrong
+        if used_as is not None:
+            raise Unsup(value, f"`{name} = {text(value)}` names a row through an index that may change later")
+        return None
+    rank = ctx.rank(view.array)
     if (rank is not None and rank > len(view.prefix)) or used_as is not None:
         if used_as is not None:
             ctx.cur.note_rank(view.array, len(view.prefix) + used_as)
@@ -379,8 +385,7 @@ def _for(ctx: Ctx, node: Node) -> For:
     where = span(node)
     prologue: list[Stmt] = []
     ctx.loop_vars.add(var)
-    ctx.dead.discard(var)
-    ctx.env.pop(var, None)
+    _forget(ctx, var)
     for name, bound in bindings:
         _forget(ctx, name)
         if isinstance(bound, Load) and (name in scalars or bound.array in arrays):
@@ -401,6 +406,10 @@ def _for(ctx: Ctx, node: Node) -> For:
             ctx.dead.add(name)
     if var not in {n for n, _ in bindings}:
         ctx.dead.add(var)
+    for name, bound in list(ctx.env.items()):  # `row = A[i]` made in the loop means nothing after it
+        if var in _binding_names(bound):
+            del ctx.env[name]
+            ctx.dead.add(name)
     return For(var, start, stop, step, (*prologue, *stmts), where)
 
 
