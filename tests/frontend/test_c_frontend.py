@@ -657,3 +657,12 @@ def test_struct_parameters_are_unsupported_where_used() -> None:
     assert [p.name for p in found.params] == ["a"]
     reasons = unsupported(found.body)
     assert len(reasons) == 1 and reasons[0].startswith("line 4: ") and "struct field access `m->w`" in reasons[0]
+
+
+def test_function_pointer_parameter_is_unsupported_only_where_called() -> None:
+    src = "void f(int n, int (*op)(int), int *a) {\n  for (int i = 0; i < n; i++) a[i] = op(a[i]);\n  a[0] = 1;\n}"
+    found = functions(src)["f"]
+    assert [p.name for p in found.params] == ["n", "a"]
+    reasons = unsupported(found.body)
+    assert len(reasons) == 1 and reasons[0].startswith("line 2: ") and "function pointer" in reasons[0]
+    assert blank(found.body[-1]) == assign(st("a", c(0)), c(1))

@@ -471,6 +471,11 @@ def _call(ctx: Ctx, node: Node) -> Expr:
     helper = ctx.helpers.get(name)
     if helper is not None:
         return inline(ctx, node, name, args)
+    local = ctx.lookup(name)
+    if isinstance(local, OpaqueSym):
+        raise Reject(node, f"calling `{name}`: {local.reason}")
+    if local is not None:
+        raise Reject(node, f"calling `{name}`, which is a variable, is not supported (function pointers are not)")
     raise Reject(node, f"the call to `{name}` is not supported (only known math functions and same-file helpers "
                        "that are a single `return` are)")
 

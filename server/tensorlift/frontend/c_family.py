@@ -24,6 +24,7 @@ from ..common import DType, Language, SourceError
 from ..kernel.nodes import Const, Expr, KernelFunction, Param, Unsupported
 from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
+from .c_loops import descendants
 from .c_query import dereference_counts, identifier_counts, parser, reparse_expression
 from .c_stmts import block
 from .c_types import ALIASES, Decl, TypeInfo, declared, text, type_info
@@ -218,7 +219,7 @@ def _helper(node: Node, language: Language, consts: dict[str, Const]) -> Helper 
         return None
     params: list[tuple[str, DType, int]] = []
     for decl in _parameters(params_node):
-        if decl is None or decl.base.dtype is None:
+        if not isinstance(decl, Decl) or decl.base.dtype is None:
             return None
         params.append((decl.name, decl.base.dtype, decl.rank))
     return Helper(name, tuple(params), statements, returns.base.dtype)
@@ -247,21 +248,34 @@ def _signature(node: Node) -> tuple[str, Decl, Node] | None:
     return text(name_node), Decl(text(name_node), name_node, base, pointers, (), reference), params
 
 
-def _parameters(params: Node) -> Iterator[Decl | None]:
+def _parameters(params: Node) -> Iterator[Decl | Node]:
+    """Each parameter as a Decl, or its node when its declarator is not one the frontend reads (function
+    pointers, `...`)."""
     for child in params.named_children:
         if child.type == "comment":
             continue
         if child.type != "parameter_declaration":
-            yield None
+            yield child
             continue
         base = type_info(child.child_by_field_name("type"))
         declarator = child.child_by_field_name("declarator")
         if declarator is None:
             if text(child.child_by_field_name("type")) == "void":
                 continue
-            yield None
+            yield child
             continue
-        yield declared(base, declarator)
+        decl = declared(base, declarator)
+        yield child if decl is None else decl
+
+
+def _unreadable_parameter(node: Node) -> tuple[str | None, str]:
+    """The name (if any) of a parameter the frontend cannot read, and why."""
+    inside = list(descendants(node))
+    names = [n for n in inside if n.type == "identifier"]
+    name = text(names[0]) if names else None
+    what = "a function pointer" if any(n.type == "function_declarator" for n in inside) else "not supported"
+    words = " ".join(text(node).split())
+    return name, f"the parameter `{words}` is {what}"
 
 
 # -------------------------------------------------------------------------------------------------- functions
@@ -282,10 +296,13 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
     ctx.names = {name.decode("utf-8", errors="replace") for name in uses}
     params: list[Param] = []
     problems: list[Unsupported] = []
-    for position, decl in enumerate(_parameters(params_node)):
-        if decl is None:
-            line = params_node.start_point[0] + 1
-            problems.append(Unsupported(f"line {line}: parameter {position + 1} is not understood", span))
+    for decl in _parameters(params_node):
+        if not isinstance(decl, Decl):
+            # Only its uses are unsupported: a kernel may ignore a callback or context argument.
+            unknown, reason = _unreadable_parameter(decl)
+            if unknown is not None:
+                ctx.names.add(unknown)
+                ctx.declare(unknown, OpaqueSym(reason))
             continue
         ctx.names.add(decl.name)
         key = decl.name.encode()
