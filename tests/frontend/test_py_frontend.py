@@ -575,6 +575,9 @@ def test_conditional_expression_and_chained_comparison() -> None:
     ("i ** 2", b(BinOp.MUL, v("i"), v("i"), I64)),
     ("i ** 3", b(BinOp.MUL, b(BinOp.MUL, v("i"), v("i"), I64), v("i"), I64)),
     ("x[i] ** 0.5", Call("sqrt", (ld("x", v("i")),), F64)),
+    ("i ** 2.0", b(BinOp.MUL, Cast(v("i"), F64), Cast(v("i"), F64), F64)),
+    ("i ** -1", Call("pow", (v("i"), c(-1)), F64)),
+    ("i ** n", Call("pow", (v("i"), v("n")), I64)),
     ("x[i] ** y[i]", Call("pow", (ld("x", v("i")), ld("y", v("i"))), F64)),
     ("-x[i]", Unary(UnOp.NEG, ld("x", v("i")), F64)),
     ("float(i)", Cast(v("i"), F64)),
@@ -650,6 +653,19 @@ def test_type_hints_decide() -> None:
     assert {p.name: (p.kind, p.dtype, p.rank) for p in fn.params} == {
         "a": ("array", I64, 1), "B": ("array", F64, 2), "c": ("array", DType.F32, 1), "k": ("scalar", F64, 0),
         "n": ("scalar", I64, 0)}
+
+
+def test_numpy_hints_give_arrays_with_rank_from_use() -> None:
+    fn = functions("""
+        import numpy as np
+
+        def f(A: np.ndarray, n: int, out: "np.ndarray") -> np.ndarray:
+            for i in range(n):
+                out[i] = A[i, 0]
+            return out
+    """)["f"]
+    assert {p.name: (p.kind, p.dtype, p.rank) for p in fn.params} == {
+        "A": ("array", F64, 2), "n": ("scalar", I64, 0), "out": ("array", F64, 1)}
 
 
 def test_locals_are_reported() -> None:

@@ -239,19 +239,26 @@ def binary(op_text: str, lhs: Expr, rhs: Expr, node: Node) -> Expr:
 
 
 def _power(base: Expr, exponent: Expr) -> Expr:
-    """`x ** k` for a small constant k is repeated multiplication; `x ** 0.5` is sqrt; anything else pow."""
-    if isinstance(exponent, Const) and exponent.dtype is DType.I64 and 0 <= int(exponent.value) <= 4:
+    """`x ** k` for a small constant k (`2` or `2.0`) is repeated multiplication; `x ** 0.5` is sqrt; anything
+    else `pow`, an int when both sides are ints and the exponent is not a negative constant (Python's rule; a
+    negative variable exponent is assumed away)."""
+    small = isinstance(exponent, Const) and exponent.dtype is not DType.BOOL and float(exponent.value) in (
+        0, 1, 2, 3, 4)
+    if small:
+        assert isinstance(exponent, Const)
+        dtype = DType.F64 if exponent.dtype.is_float else _arith_dtype(base.dtype, base.dtype)
+        base = base if base.dtype is dtype or not dtype.is_float else Cast(base, dtype)
         k = int(exponent.value)
         if k == 0:
-            return Const(1.0, DType.F64) if base.dtype.is_float else Const(1, DType.I64)
-        dtype = _arith_dtype(base.dtype, base.dtype)
+            return Const(1.0, dtype) if dtype.is_float else Const(1, dtype)
         result = base
         for _ in range(k - 1):
             result = Bin(BinOp.MUL, result, base, dtype)
         return result
     if isinstance(exponent, Const) and exponent.value == 0.5 and exponent.dtype.is_float:
         return Call("sqrt", (base,), DType.F64)
-    ints = base.dtype.is_int and exponent.dtype.is_int
+    negative = isinstance(exponent, Const) and exponent.value < 0
+    ints = base.dtype.is_int and exponent.dtype.is_int and not negative
     return Call("pow", (base, exponent), DType.I64 if ints else _arith_dtype(base.dtype, DType.F64))
 
 
