@@ -635,7 +635,7 @@ def match_statement(p: PStatement, s: t.Statement) -> Match | None:
     if m is None:
         return None
     if p.meta:
-        m = _bind_tensor(m, p.target, s.target, None)
+        m = _bind_tensor(m, p.target, s.target, t.Access(s.target, s.indices, s.dtype) if s.indices else None)
     elif p.target != s.target:
         return None
     for pi, ei in zip(p.indices, s.indices, strict=True):

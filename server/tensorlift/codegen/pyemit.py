@@ -259,23 +259,34 @@ class Translator:
             m = match_expr(rule.pattern, e)
             if m is not None and satisfied(rule, m, self.is_full):
                 axes = tuple(m.indices[name] for name in free_index_order(rule.pattern) if name in m.indices)
-                code = self.fill(rule, m, {})
+                code = self.fill(rule, m, {}, e)
                 self.used_rules.append(rule.id)
                 return Val(code, axes, ATOM if _atomic(code) else 0, e.dtype)
         return self.structural(e)
 
-    def fill(self, rule: Rule, m: object, extra: Mapping[str, str]) -> str:
+    def fill(self, rule: Rule, m: object, extra: Mapping[str, str], matched: t.Expr) -> str:
+        """The rule's template with every placeholder replaced by emitted code; the index variables of the
+        reductions inside the matched expression are in scope while its parts are translated."""
         from .pattern import Match
 
         assert isinstance(m, Match)
-        values: dict[str, str] = dict(extra)
-        for name, expr in m.exprs.items():
-            values.setdefault(name, self.expr(expr).code)
-        for name, accesses in m.accesses.items():
-            if accesses:
-                values.setdefault(name, self.access(accesses[0]).code)
-        for name, tensor in m.tensors.items():
-            values.setdefault(name, tensor)
+        added = [e for e in walk(matched) if isinstance(e, t.Reduce) and e.var not in self.scope.ranges]
+        for r in added:
+            self.scope.ranges[r.var] = (r.lo, r.hi)
+            self.scope.order.append(r.var)
+        try:
+            values: dict[str, str] = dict(extra)
+            for name, expr in m.exprs.items():
+                values.setdefault(name, self.expr(expr).code)
+            for name, accesses in m.accesses.items():
+                if accesses:
+                    values.setdefault(name, self.access(accesses[0]).code)
+            for name, tensor in m.tensors.items():
+                values.setdefault(name, tensor)
+        finally:
+            for r in added:
+                self.scope.order.remove(r.var)
+                del self.scope.ranges[r.var]
 
         def sub(match: re.Match[str]) -> str:
             code = values[match.group(1)]
@@ -533,13 +544,14 @@ class StatementEmitter:
                 if fresh or s.is_scalar:
                     target_code = s.target
                 else:
-                    target_code = self.target_view(s, tr)[0]
-                    if target_code is None:
+                    view = self.target_view(s, tr)
+                    if view[0] is None or view[2]:
                         continue
+                    target_code = f"{s.target}[{view[0]}]" if view[0] else s.target
                 tr.used_rules.append(rule.id)
                 self._define(s)
-                return tr.fill(rule, m, {rule.pattern.target: target_code}).splitlines()
-            code = tr.fill(rule, m, {})
+                return tr.fill(rule, m, {rule.pattern.target: target_code}, s.value).splitlines()
+            code = tr.fill(rule, m, {}, s.value)
             tr.used_rules.append(rule.id)
             value = Val(code, tuple(loop.var for loop in s.domain), ATOM if _atomic(code) else 0, s.value.dtype)
             return self.assign(s, value, tr, fresh)

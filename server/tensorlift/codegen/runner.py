@@ -120,72 +120,12 @@ def reference(program: t.Program, inputs: Mapping[str, Any], sig: Signature) -> 
                 objects[name] = np.empty(value.shape, dtype=object)
         else:
             objects[name] = value
-    run = _interpreter() or _evaluate
+    run = _interpreter()
+    if run is None:
+        raise RuntimeError("tensorlift.tensir.interp is not importable")
     result = run(program, objects, ConcreteDomain())
     targets = {s.target for s in program.statements}
     return {name: result[name] for name in targets if name in result}
-
-
-def _evaluate(program: t.Program, inputs: Mapping[str, Any], domain: ConcreteDomain) -> dict[str, Any]:
-    """A direct evaluator of TensIR over `ConcreteDomain`, used only while `tensir.interp` is not importable."""
-    import itertools
-
-    state: dict[str, Any] = {n: (v.copy() if isinstance(v, np.ndarray) else v) for n, v in inputs.items()}
-
-    def ev(e: t.Expr, env: dict[str, int]) -> Any:
-        match e:
-            case t.Const(value, dtype):
-                return domain.const(value, dtype)
-            case t.Scalar(name):
-                return state[name]
-            case t.Idx(name):
-                return env[name]
-            case t.Dim(tensor, axis):
-                return state[tensor].shape[axis]
-            case t.Access(tensor, indices):
-                idx = tuple(domain.index(ev(i, env)) for i in indices)
-                if any(i < 0 or i >= n for i, n in zip(idx, state[tensor].shape, strict=True)):
-                    raise IndexError(f"{tensor}{idx} out of range")
-                return state[tensor][idx]
-            case t.Bin(op, lhs, rhs, dtype):
-                a, b = ev(lhs, env), ev(rhs, env)
-                return domain.binop(op, a, b, lhs.dtype, dtype)
-            case t.Unary(op, operand, dtype):
-                return domain.unop(op, ev(operand, env), dtype)
-            case t.Call(fn, args, dtype):
-                return domain.call(fn, tuple(ev(a, env) for a in args), dtype)
-            case t.Select(cond, then, else_):
-                return ev(then, env) if domain.truth(ev(cond, env)) else ev(else_, env)
-            case t.Cast(operand, dtype):
-                return domain.cast(ev(operand, env), operand.dtype, dtype)
-            case t.Reduce(op, var, lo, hi, body, dtype):
-                from ..semantics import reduce_binop, reduce_identity
-
-                acc: Any = reduce_identity(op, dtype)
-                for i in range(domain.index(ev(lo, env)), domain.index(ev(hi, env))):
-                    value = ev(body, {**env, var: i})
-                    acc = value if acc is None else domain.binop(reduce_binop(op), acc, value, dtype, dtype)
-                if acc is None:
-                    raise EvaluationError(f"{op.value} over an empty range")
-                return acc
-        raise AssertionError(e)
-
-    for s in program.statements:
-        if s.is_scalar:
-            state[s.target] = ev(s.value, {})
-            continue
-        ranges = [range(domain.index(ev(loop.lo, {})), domain.index(ev(loop.hi, {}))) for loop in s.domain]
-        writes = []
-        for point in itertools.product(*ranges):
-            env = {loop.var: i for loop, i in zip(s.domain, point, strict=True)}
-            writes.append((tuple(domain.index(ev(i, env)) for i in s.indices), ev(s.value, env)))
-        if s.target not in state:
-            state[s.target] = np.empty(tuple(len(r) for r in ranges), dtype=object)
-        for idx, value in writes:
-            if any(i < 0 or i >= n for i, n in zip(idx, state[s.target].shape, strict=True)):
-                raise IndexError(f"{s.target}{idx} out of range")
-            state[s.target][idx] = value
-    return state
 
 
 # ---------------------------------------------------------------------------------------------------- emitted code

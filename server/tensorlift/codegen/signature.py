@@ -21,7 +21,8 @@ class Signature:
 
 
 def parse_signature(inputs: Mapping[str, str]) -> Signature:
-    """Parse `name -> "dtype"`, `"dtype[rank]"` or `"dtype[e0, e1]"`; raises ValueError on a malformed entry."""
+    """Parse `name -> "dtype"`, `"dtype[rank]"` or `"dtype[e0, e1]"` (an extent `_` is unknown: `i8[_, n]` is a
+    flattened row-major array in C); raises ValueError on a malformed entry."""
     env: dict[str, t.TensorType] = {}
     shapes: dict[str, tuple[str | int | None, ...]] = {}
     for name, text in inputs.items():
@@ -39,7 +40,7 @@ def parse_signature(inputs: Mapping[str, str]) -> Signature:
             shapes[name] = (None,) * int(parts[0])
             continue
         env[name] = t.TensorType(dtype, len(parts))
-        shapes[name] = tuple(int(p) if p.isdigit() else p for p in parts)
+        shapes[name] = tuple(int(p) if p.isdigit() else None if p in ("_", "?") else p for p in parts)
     return Signature(env, shapes)
 
 

@@ -1,0 +1,5 @@
+#include "gemmini.h"
+
+void kernel(int32_t m, int32_t p, int8_t A[][p], int8_t *x, int32_t *y) {
+    tiled_matmul_auto(m, 1, p, &A[0][0], x, NULL, y, p, 1, 1, 1, MVIN_SCALE_IDENTITY, MVIN_SCALE_IDENTITY, MVIN_SCALE_IDENTITY, NO_ACTIVATION, ACC_SCALE_IDENTITY, 0, false, false, false, true, false, 0, WS);
+}

@@ -1,0 +1,6 @@
+import mlx.core as mx
+
+
+def kernel(A, B, m, n, p):
+    C = A.T @ B
+    return C

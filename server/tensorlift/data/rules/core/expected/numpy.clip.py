@@ -1,0 +1,6 @@
+import numpy as np
+
+
+def kernel(a, lo, hi, n):
+    r = np.array(np.broadcast_to(np.clip(a[:n], lo, hi), (n,)))
+    return r

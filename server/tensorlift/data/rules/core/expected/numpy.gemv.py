@@ -1,0 +1,6 @@
+import numpy as np
+
+
+def kernel(A, x, m, n):
+    y = A @ x
+    return y

@@ -1,0 +1,6 @@
+import torch
+
+
+def kernel(a, n):
+    s = int(torch.sum(a[:n]))
+    return s
