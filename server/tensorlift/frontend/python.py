@@ -128,7 +128,7 @@ def _translate(name: str, node: Node, body: Node | None, hints: dict[str, Hint |
         facts = Facts()
         for _ in range(_MAX_PASSES):
             ctx = Ctx(path, info, hints, assigned, source, facts, is_module=is_module, syntax_cache=cache)
-            statements = block(ctx, body) if not is_module else _module_block(ctx, node)
+            statements = block(ctx, body)  # definitions and imports translate to nothing, at module level too
             learned = facts.merged(ctx.cur)
             if ctx.consistent(learned):
                 break
@@ -141,16 +141,6 @@ def _translate(name: str, node: Node, body: Node | None, hints: dict[str, Hint |
     except Exception as bug:  # a frontend bug must cost one function, never the file or the editor session
         reason = f"line {where.start.line + 1}: internal error in the Python frontend ({type(bug).__name__}: {bug})"
     return KernelFunction(name, Language.PYTHON, (), (Unsupported(reason, where),), where)
-
-
-def _module_block(ctx: Ctx, root: Node) -> tuple:
-    from .py_stmt import statement
-
-    out = []
-    for child in root.named_children:
-        if child.type not in _SKIPPED_AT_MODULE:
-            out.extend(statement(ctx, child))
-    return tuple(out)
 
 
 def _param(ctx: Ctx, name: str) -> Param:
