@@ -495,6 +495,38 @@ def test_copy_then_edit_is_refused() -> None:
 # ----------------------------------------------------------------------------------------------- statements etc.
 
 
+def test_chained_and_simultaneous_assignment() -> None:
+    got = body("""
+        def f(a, i, j):
+            x = y = 0.0
+            a[i], a[j] = a[j], a[i]
+            x, y = y + 1.0, x
+            return x
+    """)
+    assert got[:2] == (assign(VarRef("x", F64), c(0.0)), assign(VarRef("y", F64), c(0.0)))
+    # a swap reads what it writes: both values go through temporaries first
+    t0, t1, s0, s1 = got[2:6]
+    assert isinstance(t0, Assign) and isinstance(t1, Assign) and isinstance(t0.target, VarRef)
+    assert isinstance(t1.target, VarRef)
+    assert (t0.value, t1.value) == (ld("a", v("j")), ld("a", v("i")))
+    assert s0 == assign(Store("a", (v("i"),), F64), v(t0.target.name, F64))
+    assert s1 == assign(Store("a", (v("j"),), F64), v(t1.target.name, F64))
+
+
+def test_main_guard_runs_at_module_level() -> None:
+    found = functions("""
+        import numpy as np
+
+        if __name__ == "__main__":
+            a = np.zeros(4)
+            for i in range(4):
+                a[i] = i * 1.5
+    """)
+    module = tuple(unspan(s) for s in found["<module>"].body)
+    assert module[0] == Alloc("a", (c(4),), F64, c(0.0), NOWHERE)
+    assert isinstance(module[1], For) and module[1].stop == c(4)
+
+
 def test_in_place_update() -> None:
     (got,) = body("""
         def axpy(y, x, alpha, n):
