@@ -31,11 +31,23 @@ _NAMES = itertools.count()
 
 @dataclass(frozen=True, slots=True)
 class TargetMap:
-    """One target index of a statement: `coeff * var + rest` (coeff is +1 or -1), or `rest` when var is None."""
+    """One target index of a statement: `coeff * var + rest` (coeff a non-zero integer), or `rest` when var is
+    None."""
 
     var: str | None
     coeff: int
     rest: z3.ArithRef
+
+    def solve(self, position: z3.ArithRef) -> tuple[z3.ArithRef, z3.BoolRef]:
+        """The value of `var` that writes `position`, and when there is one."""
+        return exact_quotient(position - self.rest, self.coeff)
+
+
+def exact_quotient(value: z3.ArithRef, divisor: int) -> tuple[z3.ArithRef, z3.BoolRef]:
+    """`value / divisor` and the condition that it is an integer (always, for ±1)."""
+    if abs(divisor) == 1:
+        return divisor * value, z3.BoolVal(True)
+    return value / divisor, value % abs(divisor) == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +129,8 @@ class CandidateTranslator:
             if m.var is None:
                 fixed.append(k == m.rest)
             else:
-                env[m.var] = m.coeff * (k - m.rest)
+                env[m.var], divides = m.solve(k)
+                fixed.append(divides)
         inside = [*fixed]
         for loop in st.domain:
             x = env[loop.var]
@@ -147,8 +160,8 @@ class CandidateTranslator:
         rest = self.index(expr, zero)
         if not present:
             return TargetMap(None, 1, rest)
-        if len(present) > 1 or abs(next(iter(present.values()))) != 1:
-            raise Unsupported("a target index must be ±var + offset")
+        if len(present) > 1:
+            raise Unsupported("a target index must be c * var + offset")
         ((var, coeff),) = present.items()
         return TargetMap(var, coeff, rest)
 

@@ -14,14 +14,14 @@ import z3
 
 from ..common import DType
 from ..kernel.nodes import LiftUnit
-from ..semantics import NumericModel, Z3Semantics
+from ..semantics import NumericModel
 from ..tensir import nodes as t
 from .assumptions import assumption_sentences
 from .candidate import CandidateModel, CandidateTranslator
 from .kernel_vc import Ctx, ExecState, KernelProver, Proved
 from .result import VerifyResult
 from .solving import Checker, Obligation, ProofFailure
-from .symbols import Symbols, Unsupported
+from .symbols import Symbols, Unsupported, proof_semantics
 
 SEARCH_TIMEOUT_MS = 2000
 
@@ -40,7 +40,7 @@ def verify_inductive(unit: LiftUnit, program: t.Program, *, model: NumericModel,
 
     if unit.unsupported:
         return fail(f"not proved: {unit.unsupported}")
-    syms = Symbols(Z3Semantics(model), unit.sizes)
+    syms = Symbols(proof_semantics(model), unit.sizes)
     proved = Proved()
     try:
         st = _initial_state(unit, syms)

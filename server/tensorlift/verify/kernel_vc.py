@@ -32,7 +32,7 @@ import z3
 from ..common import BinOp, DType, UnOp
 from ..kernel import nodes as k
 from ..semantics import reduce_binop, reduce_identity
-from .candidate import CandidateModel, Reduction, Version
+from .candidate import CandidateModel, Reduction, Version, exact_quotient
 from .solving import Checker, Obligation, Outcome, ProofFailure
 from .symbols import Symbols, Unsupported, int_binop, operand_dtype
 
@@ -289,8 +289,8 @@ class KernelProver:
             names = _vars(e)
             if loop.var in names:
                 coeff = _coefficient(e, loop.var)
-                if coeff not in (1, -1) or names & inner_vars:
-                    raise Unsupported(f"index {d} of {array} is not ±{loop.var} + offset")
+                if not coeff or names & inner_vars:
+                    raise Unsupported(f"index {d} of {array} is not c * {loop.var} + offset")
                 at_zero = st.copy()
                 at_zero.ints[loop.var] = z3.IntVal(0)
                 owned.append((d, coeff, self.index(e, at_zero)))
@@ -313,13 +313,9 @@ class KernelProver:
         def done(steps: z3.ArithRef) -> z3.BoolRef:
             conds = [ks[d] == term for d, term in fixed]
             for d, coeff, offset in owned:
-                moved = coeff * (ks[d] - offset) - lo  # how far the iteration writing ks[d] is from lo
-                if abs(step) == 1:
-                    count = step * moved
-                    conds += [count >= 0, count < steps]
-                else:
-                    count = moved / step
-                    conds += [moved % abs(step) == 0, count >= 0, count < steps]
+                i, divides = exact_quotient(ks[d] - offset, coeff)  # the iteration that writes ks[d]
+                count, on_step = exact_quotient(i - lo, step)  # how many iterations before it
+                conds += [divides, on_step, count >= 0, count < steps]
             return z3.And(*conds)
 
         def at(steps: z3.ArithRef) -> z3.ExprRef:
@@ -331,11 +327,11 @@ class KernelProver:
             for d, coeff, offset in owned:
                 target = version.targets[d]
                 if target.var is not None:
-                    bound[target.var] = target.coeff * (coeff * i + offset - target.rest)
+                    bound[target.var] = target.solve(coeff * i + offset)[0]
             for d, term in fixed:
                 target = version.targets[d]
                 if target.var is not None:
-                    bound[target.var] = target.coeff * (term - target.rest)
+                    bound[target.var] = target.solve(term)[0]
             return bound
 
         text = (f"{array}[k] == (k written by the first t iterations ? {array} after statement "
@@ -536,14 +532,21 @@ def _effects(body: tuple[k.Stmt, ...]) -> tuple[set[str], dict[str, list[tuple[k
 
 
 def _temporaries(body: tuple[k.Stmt, ...]) -> set[str]:
-    """Scalars the body assigns (unconditionally, at its top level) before it reads them."""
-    written: set[str] = set()
+    """Scalars every iteration of `body` assigns before reading them: unconditionally at its top level, or as
+    temporaries of an inner loop (`for j { t = 0; for k { t += ... } c[j] = t; }` makes `t` one of the outer
+    loop's too). Their value at the loop head does not matter."""
+    defined: set[str] = set()
     read_first: set[str] = set()
     for stmt in body:
-        read_first |= _stmt_vars(stmt) - written
+        if isinstance(stmt, k.For):
+            local = _temporaries(stmt.body)
+            read_first |= (_stmt_vars(stmt) - local) - defined
+            defined |= local - read_first
+            continue
+        read_first |= _stmt_vars(stmt) - defined
         if isinstance(stmt, k.Assign) and isinstance(stmt.target, k.VarRef) and stmt.target.name not in read_first:
-            written.add(stmt.target.name)
-    return written - read_first
+            defined.add(stmt.target.name)
+    return defined - read_first
 
 
 def _coefficient(e: k.Expr, var: str) -> int | None:

@@ -13,7 +13,7 @@ import itertools
 
 import z3
 
-from ..common import BinOp, DType, promote
+from ..common import BinOp, DType, UnOp, promote
 from ..semantics import NumericModel, Z3Semantics
 
 
@@ -120,3 +120,62 @@ def int_binop(op: BinOp, a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
     if op not in _INDEX_OPS:
         raise Unsupported(f"operator {op.value} in an index expression")
     return _IDEAL.binop(op, a, b, DType.I64, DType.I64)
+
+
+class UninterpretedFloats(Z3Semantics):
+    """IEEE floats for the inductive prover: every floating-point operation (arithmetic, comparison, conversion,
+    math function) is an uninterpreted function of its operands.
+
+    A proof under this semantics holds for every interpretation of those functions, IEEE-754 with round-to-nearest
+    among them; it shows both sides apply the same operations to the same values in the same order. That is all
+    an order-preserving lift needs, and it keeps bit-blasted float theories out of quantified array reasoning.
+    (Reassociating candidates fail, as they must under IEEE; they stay bounded.)
+    """
+
+    def __init__(self, model: NumericModel) -> None:
+        super().__init__(model)
+        self._abstract: dict[tuple[str, tuple[str, ...], str], z3.FuncDeclRef] = {}
+
+    def _apply(self, name: str, args: tuple[z3.ExprRef, ...], result: z3.SortRef) -> z3.ExprRef:
+        key = (name, tuple(str(a.sort()) for a in args), str(result))
+        if key not in self._abstract:
+            self._abstract[key] = z3.Function(f"ieee_{name}_{len(self._abstract)}", *[a.sort() for a in args],
+                                              result)
+        return self._abstract[key](*args)
+
+    def binop(self, op: BinOp, a: z3.ExprRef, b: z3.ExprRef, operand: DType, result: DType) -> z3.ExprRef:
+        if not operand.is_float:
+            return super().binop(op, a, b, operand, result)
+        if op is BinOp.MIN:
+            return z3.If(self._apply("le", (a, b), z3.BoolSort()), a, b)
+        if op is BinOp.MAX:
+            return z3.If(self._apply("ge", (a, b), z3.BoolSort()), a, b)
+        if op.is_logical:
+            return super().binop(op, a, b, operand, result)
+        return self._apply(op.name.lower(), (a, b), self.sort(result))
+
+    def unop(self, op: UnOp, a: z3.ExprRef, dtype: DType) -> z3.ExprRef:
+        if op is UnOp.NEG and dtype.is_float:
+            return self._apply("neg", (a,), self.sort(dtype))
+        return super().unop(op, a, dtype)
+
+    def call(self, fn: str, args: tuple[z3.ExprRef, ...], dtype: DType) -> z3.ExprRef:
+        if any(_is_float_sort(a.sort()) for a in args) or dtype.is_float:
+            return self._apply(fn, args, self.sort(dtype))
+        return super().call(fn, args, dtype)
+
+    def convert(self, term: z3.ExprRef, source: DType, target: DType) -> z3.ExprRef:
+        if (source.is_float or target.is_float) and self.sort(source) != self.sort(target):
+            return self._apply(f"{source.value}_to_{target.value}", (term,), self.sort(target))
+        return super().convert(term, source, target)
+
+    def equal(self, a: z3.ExprRef, b: z3.ExprRef, dtype: DType) -> z3.BoolRef:
+        return a == b  # the same term: equal under every interpretation (stronger than IEEE's NaN-aware equality)
+
+
+def _is_float_sort(sort: z3.SortRef) -> bool:
+    return sort.kind() == z3.Z3_FLOATING_POINT_SORT
+
+
+def proof_semantics(model: NumericModel) -> Z3Semantics:
+    return UninterpretedFloats(model) if model.floats == "ieee" else Z3Semantics(model)
