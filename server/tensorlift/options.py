@@ -40,3 +40,4 @@ class LiftOptions:
     llm: LLMConfig | None = None
     rule_paths: tuple[str, ...] = field(default=())  # extra rule-pack folders, searched before the bundled ones
     cache_dir: str | None = None  # persistent result cache; None disables it
+    analysis: bool = True  # try the analysis-derived lift first; False measures the guided search alone (ablation)

@@ -47,11 +47,12 @@ class CandidateSearch:
             self.reason = "the loop could not be run on any example (every input tried raised an error)"
             return
         seen: set[str] = set()
-        try:
-            direct = lift_unit(self.unit)
-        except LiftFailure as failure:
-            self.reason = str(failure)
-            direct = None
+        direct = None
+        if self.options.analysis:
+            try:
+                direct = lift_unit(self.unit)
+            except LiftFailure as failure:
+                self.reason = str(failure)
         if direct is not None:
             seen.add(canonical_key(direct))
             self.stats = replace(self.stats, candidates=self.stats.candidates + 1)

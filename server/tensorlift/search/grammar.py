@@ -88,10 +88,15 @@ class AsValueP:
 
 @dataclass(frozen=True, slots=True)
 class ReduceP:
+    """`red(var in lo:hi, body)`; with `init`, an accumulator's fold from an initial value: `max(init, max(...))`
+    guarded for the empty range (`select(lo < hi, ..., init)`), as a loop `m = init; for ...: m = max(m, e)`
+    computes."""
+
     op: ReduceOp
     var: str
     lo: T.Expr
     hi: T.Expr
+    init: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,7 @@ class Sketch:
     domain: tuple[T.Loop, ...]
     reductions: tuple[T.Loop, ...]
     accesses: tuple[T.Access, ...]  # the body's loads, in this sketch's variables
+    widened: bool = False  # a fresh output's whole extent, where the loops write only part of it
 
     @property
     def indices(self) -> tuple[T.Expr, ...]:
@@ -290,7 +296,7 @@ def _loop_range(loop: K.For, subst: Mapping[str, T.Expr], scalars: Mapping[str, 
     span = _index(T.Bin(BinOp.ADD, T.Bin(BinOp.SUB, first, last, I64), T.Const(step - 1, I64), I64))
     trip = T.Bin(BinOp.DIV_FLOOR, span, T.Const(step, I64), I64)
     source = _index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, T.Const(loop.step, I64), T.Idx(loop.var), I64), I64))
-    return T.Const(0, I64), trip, source
+    return T.Const(0, DType.I32), trip, source
 
 
 def _sketches(unit: K.LiftUnit, out: K.Output, scalars: Mapping[str, DType],
@@ -312,10 +318,59 @@ def _sketches(unit: K.LiftUnit, out: K.Output, scalars: Mapping[str, DType],
                         sketch = _scalar_sketch(unit, out, loops, scalars, tensors)
                     else:
                         continue
-                    if sketch is not None and (sketch.domain, sketch.reductions) not in seen:
-                        seen.add((sketch.domain, sketch.reductions))
-                        yield sketch
+                    if sketch is None:
+                        continue
+                    sketch = _fresh_dims(unit, sketch, scalars)
+                    for found in (sketch, _widened(unit, out, sketch, scalars)):
+                        if found is not None and (found.domain, found.reductions) not in seen:
+                            seen.add((found.domain, found.reductions))
+                            yield found
             break  # the nest's outermost loop's body covers every statement in it
+
+
+def _alloc_shapes(unit: K.LiftUnit, scalars: Mapping[str, DType]) -> dict[str, tuple[T.Expr, ...]]:
+    shapes: dict[str, tuple[T.Expr, ...]] = {}
+    for stmt in unit.body:
+        if isinstance(stmt, K.Alloc):
+            try:
+                shapes[stmt.array] = tuple(_index(to_tensir(e, {}, scalars)) for e in stmt.shape)
+            except _Untranslatable:
+                continue
+    return shapes
+
+
+def _fresh_dims(unit: K.LiftUnit, sketch: Sketch, scalars: Mapping[str, DType]) -> Sketch:
+    """`dim(y, 0)` of an array the unit allocates is its allocation's extent (the array does not exist before)."""
+    from ..tensir.visit import map_expr
+
+    shapes = _alloc_shapes(unit, scalars)
+    if not shapes:
+        return sketch
+
+    def fix(e: T.Expr) -> T.Expr:
+        if isinstance(e, T.Dim) and e.tensor in shapes and e.axis < len(shapes[e.tensor]):
+            return shapes[e.tensor][e.axis]
+        return e
+
+    def loops(ls: tuple[T.Loop, ...]) -> tuple[T.Loop, ...]:
+        return tuple(T.Loop(x.var, _index(map_expr(x.lo, fix)), _index(map_expr(x.hi, fix))) for x in ls)
+
+    accesses = tuple(a for a in (map_expr(x, fix) for x in sketch.accesses) if isinstance(a, T.Access))
+    return Sketch(sketch.output, sketch.dtype, loops(sketch.domain), loops(sketch.reductions), accesses,
+                  sketch.widened)
+
+
+def _widened(unit: K.LiftUnit, out: K.Output, sketch: Sketch, scalars: Mapping[str, DType]) -> Sketch | None:
+    """For a fresh output the loops write only partly, the same sketch over the allocation's whole extent (the
+    value then chooses, by index, between what the loop writes and the initial value)."""
+    shape = _alloc_shapes(unit, scalars).get(out.name)
+    if not out.fresh or shape is None or len(shape) != len(sketch.domain):
+        return None
+    zero = T.Const(0, DType.I32)
+    whole = tuple(T.Loop(d.var, zero, extent) for d, extent in zip(sketch.domain, shape, strict=True))
+    if all(_index(d.lo) == zero and _index(d.hi) == _index(w.hi) for d, w in zip(sketch.domain, whole, strict=True)):
+        return None
+    return Sketch(sketch.output, sketch.dtype, whole, sketch.reductions, sketch.accesses, True)
 
 
 def _enclosing(loops: list[tuple[K.For, tuple[K.For, ...]]], target: K.Stmt) -> tuple[K.For, ...] | None:
@@ -409,8 +464,9 @@ def _finish(unit: K.LiftUnit, out: K.Output, domain: tuple[T.Loop, ...], subst: 
         mapping[loop.var] = source if source is not None else T.Idx(loop.var)
     mapping.update({k: v for k, v in subst.items()})
     accesses: list[T.Access] = []
-    for loop, _ in loops:
-        for s in loop.body:
+    outside = [s for s in unit.body if not isinstance(s, K.For)]  # initialisations: `m = v[0]`
+    for body in [outside, *(loop.body for loop, _ in loops)]:
+        for s in body:
             for stmt in walk_stmts((s,)):
                 for e in _stmt_exprs(stmt):
                     for node in walk_expr(e):
@@ -553,10 +609,10 @@ def _rules(unit: K.LiftUnit, out: K.Output, sketches: Sequence[Sketch], scalars:
                 rules.append(Rule(e, f"call:{fn}", f"call:{fn}", (e,) * arity, CallP(fn)))
             for dtype in sorted(ops.casts, key=lambda d: d.value):
                 rules.append(Rule(e, "cast", f"cast:{dtype.value}", (e,), CastP(dtype)))
-            if ops.select:
+            if ops.select or sketch.widened:
                 rules.append(Rule(e, "select", "select", (c, e, e), SelectP()))
                 rules.append(Rule(e, "bool", "bool", (c,), AsValueP()))
-                for op in sorted(ops.comparisons, key=lambda o: o.value):
+                for op in sorted(ops.comparisons or frozenset(_COMPARISONS), key=lambda o: o.value):
                     rules.append(Rule(c, f"cmp:{op.value}", f"cmp:{op.value}", (e, e), BinP(op)))
             bound = [v for v in scope if v in pool]
             after = pool.index(bound[-1]) + 1 if bound else 0
@@ -565,6 +621,9 @@ def _rules(unit: K.LiftUnit, out: K.Output, sketches: Sequence[Sketch], scalars:
                 for rop in _reduce_ops(ops):
                     rules.append(Rule(e, f"reduce:{rop.value}", f"reduce:{rop.value}:{loop.var}", (inner,),
                                       ReduceP(rop, loop.var, loop.lo, loop.hi)))
+                    if rop in (ReduceOp.MAX, ReduceOp.MIN):
+                        rules.append(Rule(e, f"fold:{rop.value}", f"fold:{rop.value}:{loop.var}", (e, inner),
+                                          ReduceP(rop, loop.var, loop.lo, loop.hi, init=True)))
     return rules
 
 
@@ -613,7 +672,7 @@ def _leaves(unit: K.LiftUnit, out: K.Output, sketch: Sketch, e: Nt, scope: tuple
     for c in _constants(ops.constants, value_dtype):
         label = f"const:{c.value:g}" if c.value in (0, 1) else "const:other"
         rules.append(Rule(e, label, "leaf:" + show_expr(c), (), Leaf(c)))
-    if ops.index_values:
+    if ops.index_values or sketch.widened:
         for v in scope:
             rules.append(Rule(e, "idx", "leaf:" + v, (), Leaf(T.Idx(v))))
     return rules
@@ -676,9 +735,16 @@ def _features(unit: K.LiftUnit) -> dict[str, int]:
                 accumulated = _accumulation(target, value)
                 if accumulated is not None:
                     counts[f"reduce:{accumulated.value}"] += 2
-            case K.If(cond=cond):
+                    counts[f"fold:{accumulated.value}"] += 2
+            case K.If(cond=cond, then=then, else_=else_):
                 roots = (cond,)
                 counts["select"] += 1
+                if len(then) == 1 and not else_ and isinstance(then[0], K.Assign):
+                    folded = _accumulation(then[0].target, K.Select(cond, then[0].value, _read(then[0].target),
+                                                                   then[0].value.dtype))
+                    if folded is not None:
+                        counts[f"reduce:{folded.value}"] += 2
+                        counts[f"fold:{folded.value}"] += 2
         for root in roots:
             for node in _value_nodes(root):
                 match node:
@@ -701,6 +767,15 @@ def _features(unit: K.LiftUnit) -> dict[str, int]:
                     case _:
                         pass
     return dict(counts)
+
+
+def _read(target: K.LValue) -> K.Expr:
+    match target:
+        case K.VarRef(name=name, dtype=dtype):
+            return K.Var(name, dtype)
+        case K.Store(array=array, indices=indices, dtype=dtype):
+            return K.Load(array, indices, dtype)
+    raise AssertionError(target)
 
 
 def _accumulation(target: K.LValue, value: K.Expr) -> ReduceOp | None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, assert_never
 
 import numpy as np
 
-from ..common import DType
+from ..common import BinOp, DType, ReduceOp
 from ..kernel.examples import Example
 from ..kernel.nodes import LiftUnit, Output
 from ..options import LiftOptions
@@ -106,7 +106,7 @@ def write_back(out: Output, indices: Sequence[T.Expr], domain: Sequence[str], fr
                data: _Data) -> np.ndarray | None:
     """The output after a statement `out(indices) = value for domain` on one example; None if undefined."""
     if out.kind == "scalar":
-        ok = np.asarray(value.ok)
+        ok = np.asarray(value.defined())
         if not bool(np.all(ok)):
             return None
         return np.asarray(V._as(np.asarray(value.data), out.dtype)).reshape(-1)[0:1].reshape(())
@@ -116,7 +116,8 @@ def write_back(out: Output, indices: Sequence[T.Expr], domain: Sequence[str], fr
     for v in domain:
         mask = mask & frame.inrange[v]
     mask = np.broadcast_to(mask, shape).reshape(extents)
-    ok = np.broadcast_to(value.ok, np.broadcast_shapes(np.shape(value.ok), shape)).reshape(extents)
+    defined = value.defined()
+    ok = np.broadcast_to(defined, np.broadcast_shapes(defined.shape, shape)).reshape(extents)
     if not bool(np.all(ok[mask])):
         return None
     values = np.broadcast_to(V._as(np.asarray(value.data), out.dtype), shape).reshape(extents)[mask]
@@ -250,7 +251,7 @@ class OutputSearch:
         if out.kind == "scalar":
             return True
         for d, frame in zip(self.data, frames, strict=True):
-            probe = V.Ev(np.zeros(()), np.ones((), dtype=np.bool_))
+            probe = V.Ev(np.zeros(()), None)
             target = d.expected.get(out.name)
             if target is None:
                 return False
@@ -259,7 +260,7 @@ class OutputSearch:
                 if base is None or base.shape != target.shape:
                     return False
                 touched = write_back(out, sketch.indices, [v.var for v in sketch.domain], frame,
-                                     V.Ev(np.ones(()), np.ones((), dtype=np.bool_)), d)
+                                     V.Ev(np.ones(()), None), d)
                 assert touched is not None
                 untouched = (base == d.tensors[out.name]) & (touched == d.tensors[out.name])
                 if not V.close(np.where(untouched, base, 0), np.where(untouched, target, 0), out.dtype):
@@ -354,15 +355,37 @@ class OutputSearch:
             case AsValueP():
                 expr = T.Cast(exprs[0], self.grammar.output.dtype if self.grammar.output.dtype is not DType.BOOL
                               else DType.I32)
-            case ReduceP(op=op, var=var, lo=lo, hi=hi):
+            case ReduceP(op=op, var=var, lo=lo, hi=hi, init=False):
                 if exprs[0].dtype is DType.BOOL:
                     return None
                 expr = T.Reduce(op, var, lo, hi, exprs[0], reduce_dtype(op, exprs[0].dtype))
+            case ReduceP():
+                return self._fold(rule, p, kids, cost)
             case Leaf() | SketchP():
                 raise AssertionError(p)
             case _:
                 assert_never(p)
         return self._evaluated(rule.lhs, expr, kids, cost)
+
+    def _fold(self, rule: Rule, p: ReduceP, kids: tuple[Sub, ...], cost: float) -> Sub | None:
+        """`select(lo < hi, op(init, op(k in lo:hi, body)), init)`, evaluated from its parts."""
+        init, body = kids
+        if DType.BOOL in (init.expr.dtype, body.expr.dtype):
+            return None
+        red = T.Reduce(p.op, p.var, p.lo, p.hi, body.expr, reduce_dtype(p.op, body.expr.dtype))
+        binop = BinOp.MAX if p.op is ReduceOp.MAX else BinOp.MIN
+        combined = T.Bin(binop, init.expr, red, bin_dtype(binop, init.expr.dtype, red.dtype))
+        nonempty = T.Bin(BinOp.LT, p.lo, p.hi, DType.BOOL)
+        expr = T.Select(nonempty, combined, init.expr, select_dtype(combined.dtype, init.expr.dtype))
+        vals = []
+        try:
+            for n, frame in enumerate(self.frames[rule.lhs.sketch]):
+                r = V.apply(red, (body.vals[n],), frame)
+                c = V.apply(combined, (init.vals[n], r), frame)
+                vals.append(V.apply(expr, (V.evaluate(nonempty, frame), c, init.vals[n]), frame))
+        except (V.Undefined, KeyError, IndexError, ValueError, TypeError, OverflowError):
+            return None
+        return Sub(expr, tuple(vals), cost, V.fingerprint(vals))
 
     # -------------------------------------------------------------------------------------------------- A*
 
@@ -394,28 +417,37 @@ class OutputSearch:
                 sketch = self.grammar.sketches[rule.production.sketch]  # type: ignore[union-attr]
                 statement = T.Statement(out.name, sketch.indices, sketch.domain, done[0].expr, out.dtype)
                 self.counters.candidates += 1
-                if self._matches(sketch, rule.production.sketch, done[0]):  # type: ignore[union-attr]
+                with np.errstate(all="ignore"):
+                    matched = self._matches(sketch, rule.production.sketch, done[0])  # type: ignore[union-attr]
+                if matched:
                     yield statement, g
                 continue
             hole = rule.args[len(done)]
-            for choice in self.rules.get(hole, []):
-                g2 = g + self.cost[choice]
-                if choice.args:
-                    h2 = h - self.hmin[hole] + sum(self.hmin.get(a, math.inf) for a in choice.args)
-                    if not math.isfinite(h2):
-                        continue
-                    heapq.heappush(heap, (g2 + h2, tick, g2, h2, (*frames, (choice, ()))))
-                    tick += 1
-                    continue
-                leaf = self._leaf(choice)
-                if leaf is None:
-                    continue
-                reduced = self._reduce(frames, leaf)
-                if reduced is None:
-                    continue
-                h2 = h - self.hmin[hole]
-                heapq.heappush(heap, (g2 + h2, tick, g2, h2, reduced))
+            with np.errstate(all="ignore"):
+                children = self._expand(hole, g, h, frames)
+            for item in children:
+                heapq.heappush(heap, (item[0], tick, *item[1:]))
                 tick += 1
+
+    def _expand(self, hole: Nt, g: float, h: float, frames: _Frames) -> list[tuple[float, float, float, _Frames]]:
+        found: list[tuple[float, float, float, _Frames]] = []
+        for choice in self.rules.get(hole, []):
+            g2 = g + self.cost[choice]
+            if choice.args:
+                h2 = h - self.hmin[hole] + sum(self.hmin.get(a, math.inf) for a in choice.args)
+                if not math.isfinite(h2):
+                    continue
+                found.append((g2 + h2, g2, h2, (*frames, (choice, ()))))
+                continue
+            leaf = self._leaf(choice)
+            if leaf is None:
+                continue
+            reduced = self._reduce(frames, leaf)
+            if reduced is None:
+                continue
+            h2 = h - self.hmin[hole]
+            found.append((g2 + h2, g2, h2, reduced))
+        return found
 
     def _reduce(self, frames: _Frames, sub: Sub) -> _Frames | None:
         """Put a finished subterm into its hole and finish every production that is now complete."""

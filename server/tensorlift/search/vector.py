@@ -39,7 +39,19 @@ class Ev:
     """A value over an index space: `data` where `ok`, undefined elsewhere."""
 
     data: np.ndarray
-    ok: np.ndarray
+    ok: np.ndarray | None  # None: defined everywhere
+
+    def defined(self) -> np.ndarray:
+        return np.ones((), dtype=np.bool_) if self.ok is None else self.ok
+
+
+def both(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    """The conjunction of two definedness masks (None is everywhere)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
 
 
 class Undefined(Exception):
@@ -87,7 +99,7 @@ def make_frame(tensors: Mapping[str, np.ndarray], scalars: Mapping[str, Number],
                   model)
     for n, (name, lo, hi) in enumerate(variables):
         lo_ev, hi_ev = evaluate(lo, frame), evaluate(hi, frame)
-        if not (bool(np.all(lo_ev.ok)) and bool(np.all(hi_ev.ok))):
+        if not (bool(np.all(lo_ev.defined())) and bool(np.all(hi_ev.defined()))):
             raise Undefined(f"the range of {name} is undefined")
         lo_a, hi_a = lo_ev.data.astype(np.int64), hi_ev.data.astype(np.int64)
         first = int(lo_a.min()) if lo_a.size else 0
@@ -105,18 +117,24 @@ def make_frame(tensors: Mapping[str, np.ndarray], scalars: Mapping[str, Number],
 
 def evaluate(expr: T.Expr, frame: Frame) -> Ev:
     """The value of `expr` in `frame` (children first, then `apply`)."""
+    with np.errstate(all="ignore"):
+        return _evaluate(expr, frame)
+
+
+def _evaluate(expr: T.Expr, frame: Frame) -> Ev:
     match expr:
         case T.Reduce(body=body):
-            return apply(expr, (evaluate(body, frame),), frame)
+            return apply(expr, (_evaluate(body, frame),), frame)
         case _:
             from ..tensir.visit import children
 
-            return apply(expr, tuple(evaluate(c, frame) for c in children(expr)), frame)
+            return apply(expr, tuple(_evaluate(c, frame) for c in children(expr)), frame)
 
 
 def apply(expr: T.Expr, kids: tuple[Ev, ...], frame: Frame) -> Ev:
-    """The value of `expr` given its children's values: for `Reduce`, only the body's (its range is the frame's)."""
-    ones = np.ones((), dtype=np.bool_)
+    """The value of `expr` given its children's values: for `Reduce`, only the body's (its range is the frame's).
+    Callers silence numpy's floating-point warnings (`np.errstate`): undefined results are tracked in `ok`."""
+    ones = None
     match expr:
         case T.Const(value=value, dtype=dtype):
             return Ev(np.asarray(value, dtype=np_dtype(dtype)), ones)
@@ -145,7 +163,9 @@ def apply(expr: T.Expr, kids: tuple[Ev, ...], frame: Frame) -> Ev:
             c, a, b = kids
             cond = _as(c.data, DType.BOOL)
             data = np.where(cond, _as(a.data, dtype), _as(b.data, dtype))
-            return Ev(data, c.ok & np.where(cond, a.ok, b.ok))
+            if a.ok is None and b.ok is None:
+                return Ev(data, c.ok)
+            return Ev(data, both(c.ok, np.where(cond, a.defined(), b.defined())))
         case T.Cast(operand=operand, dtype=dtype):
             return _cast(kids[0], operand.dtype, dtype, frame.model)
         case T.Reduce(op=op, var=var, dtype=dtype):
@@ -177,19 +197,21 @@ def _wrap(data: np.ndarray, dtype: DType, model: NumericModel) -> np.ndarray:
 
 def _access(array: np.ndarray, kids: tuple[Ev, ...], dtype: DType) -> Ev:
     indices = [np.asarray(k.data).astype(np.int64) for k in kids]
-    ok = np.ones((), dtype=np.bool_)
+    ok: np.ndarray | None = None
     for k in kids:
-        ok = ok & k.ok
+        ok = both(ok, k.ok)
     if not indices:
         return Ev(np.asarray(array[()], dtype=np_dtype(dtype)), ok)
-    shape = np.broadcast_shapes(*(i.shape for i in indices), ok.shape)
+    shape = np.broadcast_shapes(*(i.shape for i in indices))
     if array.size == 0:
         return Ev(np.zeros(shape, dtype=np_dtype(dtype)), np.zeros(shape, dtype=np.bool_))
     clipped = []
     for axis, idx in enumerate(indices):
         extent = array.shape[axis]
-        ok = ok & (idx >= 0) & (idx < extent)
-        clipped.append(np.clip(idx, 0, extent - 1))
+        if idx.size and (int(idx.min()) < 0 or int(idx.max()) >= extent):
+            ok = both(ok, (idx >= 0) & (idx < extent))
+            idx = np.clip(idx, 0, extent - 1)
+        clipped.append(idx)
     data = array[tuple(clipped)]
     return Ev(_as(data, dtype), ok)
 
@@ -205,28 +227,28 @@ _NUMPY_BIN: dict[BinOp, Any] = {
 def _bin(op: BinOp, a: Ev, b: Ev, left: DType, right: DType, result: DType, model: NumericModel) -> Ev:
     operand = operand_dtype(op, left, right)
     x, y = _as(a.data, operand), _as(b.data, operand)
-    ok = a.ok & b.ok
-    with np.errstate(all="ignore"):
-        if op in _NUMPY_BIN:
-            data = _NUMPY_BIN[op](x, y)
-        else:
-            zero = y == 0
-            safe = np.where(zero, 1, y)
-            match op:
-                case BinOp.DIV_REAL:
-                    data = x / safe
-                case BinOp.DIV_FLOOR:
-                    data = np.floor_divide(x, safe) if operand.is_int else np.floor(x / safe)
-                case BinOp.DIV_TRUNC:
-                    data = (np.sign(x) * np.sign(safe)) * (np.abs(x) // np.abs(safe)) if operand.is_int else \
-                        np.trunc(x / safe)
-                case BinOp.MOD_FLOOR:
-                    data = np.mod(x, safe)
-                case BinOp.MOD_TRUNC:
-                    data = np.fmod(x, safe)
-                case _:
-                    raise AssertionError(op)
-            ok = ok & ~zero
+    ok = both(a.ok, b.ok)
+    if op in _NUMPY_BIN:
+        data = _NUMPY_BIN[op](x, y)
+    else:
+        zero = y == 0
+        safe = np.where(zero, 1, y)
+        match op:
+            case BinOp.DIV_REAL:
+                data = x / safe
+            case BinOp.DIV_FLOOR:
+                data = np.floor_divide(x, safe) if operand.is_int else np.floor(x / safe)
+            case BinOp.DIV_TRUNC:
+                data = (np.sign(x) * np.sign(safe)) * (np.abs(x) // np.abs(safe)) if operand.is_int else \
+                    np.trunc(x / safe)
+            case BinOp.MOD_FLOOR:
+                data = np.mod(x, safe)
+            case BinOp.MOD_TRUNC:
+                data = np.fmod(x, safe)
+            case _:
+                raise AssertionError(op)
+        if bool(np.any(zero)):
+            ok = both(ok, ~zero)
     return Ev(_wrap(np.asarray(data), result, model), ok)
 
 
@@ -246,20 +268,21 @@ _NUMPY_MATH: dict[str, Any] = {
 
 def _call(fn: str, kids: tuple[Ev, ...], dtype: DType, model: NumericModel) -> Ev:
     args = [_as(k.data, dtype) for k in kids]
-    ok = np.ones((), dtype=np.bool_)
+    ok: np.ndarray | None = None
     for k in kids:
-        ok = ok & k.ok
-    with np.errstate(all="ignore"):
-        data = np.asarray(_NUMPY_MATH[fn](*args))
+        ok = both(ok, k.ok)
+    data = np.asarray(_NUMPY_MATH[fn](*args))
     if dtype.is_float:
-        ok = ok & np.isfinite(data)
+        finite = np.isfinite(data)
+        if not bool(np.all(finite)):
+            ok = both(ok, finite)
     return Ev(_wrap(_as(data, dtype), dtype, model), ok)
 
 
 def _cast(a: Ev, source: DType, target: DType, model: NumericModel) -> Ev:
     ok = a.ok
     if target.is_int and source.is_float:
-        ok = ok & np.isfinite(a.data)
+        ok = both(ok, np.isfinite(a.data))
     return Ev(_wrap(_as(a.data, target), target, model), ok)
 
 
@@ -269,17 +292,17 @@ _REDUCER: dict[ReduceOp, Any] = {ReduceOp.SUM: np.sum, ReduceOp.PROD: np.prod, R
 
 
 def _reduce(op: ReduceOp, body: Ev, axis: int, inrange: np.ndarray, dtype: DType, model: NumericModel) -> Ev:
-    shape = np.broadcast_shapes(body.data.shape, body.ok.shape, inrange.shape)
+    shape = np.broadcast_shapes(body.data.shape, inrange.shape)
     data = np.broadcast_to(_as(body.data, dtype), shape)
     mask = np.broadcast_to(inrange, shape)
-    ok = np.all(np.broadcast_to(body.ok, shape) | ~mask, axis=axis, keepdims=True)
+    ok = None if body.ok is None else np.all(body.ok | ~mask, axis=axis, keepdims=True)
     if op in _IDENTITY:
         filled = np.where(mask, data, np.asarray(_IDENTITY[op], dtype=data.dtype))
-        with np.errstate(all="ignore"):
-            result = _REDUCER[op](filled, axis=axis, keepdims=True)
+        result = _REDUCER[op](filled, axis=axis, keepdims=True)
     else:
         nonempty = np.any(mask, axis=axis, keepdims=True)
-        ok = ok & nonempty
+        if not bool(np.all(nonempty)):
+            ok = both(ok, nonempty)
         if data.dtype == np.bool_:
             data = data.astype(np.int64)
         fill = -np.inf if op is ReduceOp.MAX else np.inf
@@ -287,7 +310,7 @@ def _reduce(op: ReduceOp, body: Ev, axis: int, inrange: np.ndarray, dtype: DType
             fill = np.iinfo(np.int64).min if op is ReduceOp.MAX else np.iinfo(np.int64).max
         filled = np.where(mask, data, fill)
         result = _REDUCER[op](filled, axis=axis, keepdims=True) if filled.shape[axis] else \
-            np.zeros(ok.shape, dtype=data.dtype)
+            np.zeros(nonempty.shape, dtype=data.dtype)
         result = _as(np.asarray(result), dtype)
     return Ev(_wrap(np.asarray(result), dtype, model), ok)
 
@@ -302,13 +325,12 @@ def fingerprint(values: Sequence[Ev]) -> bytes:
     for ev in values:
         data = ev.data
         ok = ev.ok
-        if not bool(np.all(ok)):
+        if ok is not None and not bool(np.all(ok)):
             shape = np.broadcast_shapes(data.shape, ok.shape)
             data = np.where(ok, data, np.zeros((), dtype=data.dtype))
             digest.update(np.packbits(np.broadcast_to(ok, shape)).tobytes())
         if data.dtype == np.float64:
-            with np.errstate(all="ignore"):
-                data = data.astype(np.float32)
+            data = data.astype(np.float32)
         digest.update(str(data.shape).encode())
         digest.update(data.tobytes())
     return digest.digest()
