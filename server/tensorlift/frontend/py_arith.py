@@ -5,10 +5,9 @@ Kernel IR reads like the source rather than like its derivation."""
 
 from __future__ import annotations
 
-from typing import assert_never
-
 from ..common import BinOp, DType
-from ..kernel.nodes import Bin, Call, Cast, Const, Dim, Expr, Load, Select, Unary, Var
+from ..kernel import visit
+from ..kernel.nodes import Bin, Cast, Const, Expr, Var
 
 I64 = DType.I64
 
@@ -70,27 +69,9 @@ def iteration(var: str, start: Expr, step: int) -> Expr:
 
 
 def free_vars(expr: Expr) -> frozenset[str]:
-    """Scalar names an expression reads (array names of loads and dims included, so a binding that reads an
-    array can be invalidated when the array is written)."""
-    match expr:
-        case Const():
-            return frozenset()
-        case Var(name=name):
-            return frozenset((name,))
-        case Dim(array=array):
-            return frozenset((array,))
-        case Load(array=array, indices=indices):
-            return frozenset((array,)).union(*(free_vars(i) for i in indices))
-        case Bin(lhs=lhs, rhs=rhs):
-            return free_vars(lhs) | free_vars(rhs)
-        case Unary(operand=operand) | Cast(operand=operand):
-            return free_vars(operand)
-        case Call(args=args):
-            return frozenset().union(*(free_vars(a) for a in args))
-        case Select(cond=cond, then=then, else_=else_):
-            return free_vars(cond) | free_vars(then) | free_vars(else_)
-        case _:
-            assert_never(expr)
+    """Scalar names an expression reads, and the arrays it loads or measures (so a binding that reads an array
+    can be invalidated when the array is written)."""
+    return visit.free_vars(expr) | visit.arrays_in(expr)
 
 
 def coerce(value: Expr, dtype: DType) -> Expr:
