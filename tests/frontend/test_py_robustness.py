@@ -96,6 +96,15 @@ def test_empty_and_blank_files() -> None:
     assert parse_functions(b"\xef\xbb\xbf", "e.py") == ((), ())
 
 
+def test_crlf_and_utf16_sources() -> None:
+    text = "def f(a, n):\r\n    for i in range(n):\r\n        a[i] = 2.0 * a[i]\r\n"
+    crlf, errors = check(text.encode())
+    assert errors == () and unsupported_reasons(crlf) == []
+    utf16, errors = check(text.encode("utf-16"))
+    assert errors == () and [f.name for f in utf16] == ["f"]
+    assert utf16[0].body == crlf[0].body
+
+
 def test_syntax_error_is_reported_and_other_functions_still_parse() -> None:
     source = (b"def ok(a):\n    a[0] = 1.0\n\n"
               b"def broken(a, n):\n    for i in range(n):\n        a[i] = (1 +\n    a[0] = 2.0\n")

@@ -19,9 +19,12 @@ MAX_ERRORS = 50  # a binary file yields thousands of ERROR nodes; the first few 
 
 
 def parse(source: bytes) -> Node:
-    """The module node. A UTF-8 BOM is dropped so columns count from the decoded text's first character."""
+    """The module node. A UTF-8 BOM is dropped so columns count from the decoded text's first character; text
+    that announces itself as UTF-16 by its BOM is re-encoded as UTF-8 (spans then count its UTF-8 bytes)."""
     if source.startswith(_BOM):
         source = source[len(_BOM):]
+    elif source.startswith((b"\xff\xfe", b"\xfe\xff")):
+        source = source.decode("utf-16", errors="replace").encode("utf-8")
     return Parser(_LANGUAGE).parse(source).root_node
 
 
