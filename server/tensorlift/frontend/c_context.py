@@ -59,6 +59,8 @@ class ViewSym:
     def indices(self, given: tuple[Expr, ...]) -> tuple[Expr, ...]:
         if not given:
             return self.prefix
+        if self.offset is ZERO and not self.prefix:
+            return given  # the common case: an array indexed directly
         return (*self.prefix, add(self.offset, given[0]), *given[1:])
 
 
@@ -127,6 +129,7 @@ class Ctx:
     locals: dict[str, Param] = field(default_factory=dict)
     pushes: dict[str, PushBack] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every identifier in the function, to make fresh names
+    written: dict[int, frozenset[str]] = field(default_factory=dict)  # node id -> names assigned under it
 
     # ------------------------------------------------------------------------------------------------ scopes
     def lookup(self, name: str) -> Sym | None:

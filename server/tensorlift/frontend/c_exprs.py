@@ -290,12 +290,12 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
         return Store(view.base, view.indices((Const(0, DType.I32),)), view.dtype)
     if kind == "subscript_expression" or _method(node) == "at":
         base, indices = _chain(ctx, node)
-        scalar = _deref_scalar(ctx, base)
-        if scalar is not None:
+        sym = ctx.lookup(text(base)) if base.type == "identifier" else None
+        if isinstance(sym, ScalarSym) and sym.deref:
             if indices != (Const(0, DType.I32),):
                 raise Reject(node, f"`{text(base)}` is a scalar passed by pointer; only `{text(base)}[0]` is allowed")
-            return scalar
-        view = view_of(ctx, base)
+            return VarRef(sym.name, sym.dtype)
+        view = sym if isinstance(sym, ViewSym) and sym.poison is None else view_of(ctx, base)
         if len(indices) != view.rank:
             raise Reject(node, f"`{_short(node)}` gives {len(indices)} of {view.rank} indices")
         return Store(view.base, view.indices(indices), view.dtype)

@@ -15,7 +15,6 @@ A function returning an array returns `Return(Var(name))` with the array's eleme
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -25,9 +24,9 @@ from ..kernel.nodes import Const, Expr, KernelFunction, Param, Unsupported
 from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
 from .c_loops import descendants
-from .c_query import dereference_counts, identifier_counts, parser, reparse_expression
+from .c_query import identifier_nodes, parser, reparse_expression
 from .c_stmts import block
-from .c_types import ALIASES, Decl, TypeInfo, declared, text, type_info
+from .c_types import ALIASES, Decl, TypeInfo, declared, operator, text, type_info
 
 _MAX_ERRORS = 100
 _CONTAINERS = frozenset({
@@ -292,7 +291,7 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
     ctx = Ctx(language, consts, helpers)
     ctx.return_dtype = returns.base.dtype if returns.rank == 0 else None
     body = node.child_by_field_name("body")
-    uses, dereferenced = _uses(language, body)
+    uses = _uses(language, body)
     ctx.names = {name.decode("utf-8", errors="replace") for name in uses}
     params: list[Param] = []
     problems: list[Unsupported] = []
@@ -306,7 +305,7 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
             continue
         ctx.names.add(decl.name)
         key = decl.name.encode()
-        only_dereferenced = 0 < uses[key] == dereferenced[key]
+        only_dereferenced = decl.pointers == 1 and decl.rank == 1 and _only_dereferenced(uses.get(key, []))
         param, sym = _parameter(ctx, decl, only_dereferenced)
         ctx.declare(decl.name, sym)
         if param is not None:
@@ -331,7 +330,7 @@ def _parameter(ctx: Ctx, decl: Decl, only_dereferenced: bool) -> tuple[Param | N
     dtype = base.dtype
     if decl.rank == 0:
         return Param(name, "scalar", dtype, by_reference=decl.reference), ScalarSym(name, dtype)
-    if decl.pointers == 1 and decl.rank == 1 and only_dereferenced:
+    if only_dereferenced:
         return Param(name, "scalar", dtype, by_reference=True), ScalarSym(name, dtype, deref=True)
     shape: tuple[Expr | None, ...] | None = None
     if decl.sizes:
@@ -351,10 +350,32 @@ def _size(ctx: Ctx, node: Node | None) -> Expr | None:
         return None
 
 
-def _uses(language: Language, body: Node | None) -> tuple[Counter[bytes], Counter[bytes]]:
-    """(every identifier's occurrences, its occurrences as `*p` / `p[0]`) in a function body."""
-    if body is None:
-        return Counter(), Counter()
-    return identifier_counts(language, body), dereference_counts(language, body)
+def _uses(language: Language, body: Node | None) -> dict[bytes, list[Node]]:
+    """Every identifier's occurrences in a function body."""
+    uses: dict[bytes, list[Node]] = {}
+    if body is not None:
+        for node in identifier_nodes(language, body):
+            uses.setdefault(node.text or b"", []).append(node)
+    return uses
+
+
+def _only_dereferenced(uses: list[Node]) -> bool:
+    """Whether every use of a pointer is `*p` or `p[0]` (a scalar passed by reference). Stops at the first other
+    use, which for an array is usually the first."""
+    for use in uses:
+        parent = use.parent
+        if parent is None:
+            return False
+        if parent.type == "pointer_expression" and operator(parent) == "*":
+            continue
+        if parent.type == "subscript_expression" and parent.child_by_field_name("argument") == use:
+            index = parent.child_by_field_name("index")
+            if index is None:
+                indices = parent.child_by_field_name("indices")
+                index = indices.named_children[0] if indices is not None and indices.named_child_count == 1 else None
+            if index is not None and index.text == b"0":
+                continue
+        return False
+    return bool(uses)
 
 __all__ = ["parse_functions", "syntax_errors"]

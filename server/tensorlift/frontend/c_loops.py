@@ -33,15 +33,43 @@ def descendants(node: Node) -> Iterator[Node]:
         stack.extend(reversed(current.named_children))
 
 
+# Subtrees smaller than this are walked in Python; a tree-sitter query has a fixed cost that only pays off on
+# larger ones (loop bodies, function bodies).
+_QUERY_BYTES = 150
+
+
 def assigned_names(ctx: Ctx, node: Node | None) -> set[str]:
     """Identifiers written in `node`: assignment targets and `++`/`--` operands."""
-    return set() if node is None else written_names(ctx.language, node)
+    if node is None:
+        return set()
+    found = ctx.written.get(node.id)
+    if found is None:  # nested loops ask about the same subtrees again
+        if node.end_byte - node.start_byte > _QUERY_BYTES:
+            found = frozenset(written_names(ctx.language, node))
+        else:
+            found = frozenset(_written_small(node))
+        ctx.written[node.id] = found
+    return set(found)
+
+
+def _written_small(node: Node) -> Iterator[str]:
+    for current in (node, *descendants(node)):
+        if current.type == "assignment_expression":
+            target = current.child_by_field_name("left")
+        elif current.type == "update_expression":
+            target = current.child_by_field_name("argument")
+        else:
+            continue
+        if target is not None and target.type == "identifier":
+            yield text(target)
 
 
 def identifiers(ctx: Ctx, node: Node | None) -> set[str]:
     if node is None:
         return set()
-    return {text(n) for n in identifier_nodes(ctx.language, node)}
+    if node.end_byte - node.start_byte > _QUERY_BYTES:
+        return {text(n) for n in identifier_nodes(ctx.language, node)}
+    return {text(n) for n in (node, *descendants(node)) if n.type == "identifier"}
 
 
 def count(loop: Loop) -> Expr:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 import tree_sitter_c
@@ -14,14 +13,6 @@ from tree_sitter import Node, Parser, Query, QueryCursor
 from ..common import Language
 
 _IDENTIFIERS = "(identifier) @name"
-_DEREFERENCED = """
-(pointer_expression operator: "*" argument: (identifier) @name)
-(subscript_expression argument: (identifier) @name index: (number_literal) @index)
-"""
-_DEREFERENCED_CPP = """
-(pointer_expression operator: "*" argument: (identifier) @name)
-(subscript_expression argument: (identifier) @name indices: (subscript_argument_list . (number_literal) @index .))
-"""
 _INITIALISER = "(init_declarator value: (parenthesized_expression (_) @value))"
 _WRITTEN = "(assignment_expression left: (identifier) @name) (update_expression argument: (identifier) @name)"
 
@@ -53,22 +44,6 @@ def identifier_nodes(language: Language, node: Node) -> list[Node]:
 def written_names(language: Language, node: Node) -> set[str]:
     """Identifiers assigned (`x = ...`, `x += ...`) or incremented (`x++`) under `node`."""
     return {(n.text or b"").decode("utf-8", errors="replace") for n in _captures(language, _WRITTEN, node)}
-
-
-def identifier_counts(language: Language, node: Node) -> Counter[bytes]:
-    """How often each identifier occurs under `node`."""
-    return Counter(n.text or b"" for n in identifier_nodes(language, node))
-
-
-def dereference_counts(language: Language, node: Node) -> Counter[bytes]:
-    """How often each identifier occurs as `*p` or `p[0]` under `node`."""
-    pattern = _DEREFERENCED_CPP if language is Language.CPP else _DEREFERENCED
-    counts: Counter[bytes] = Counter()
-    for _, captures in QueryCursor(_query(language, pattern)).matches(node):
-        names, indices = captures.get("name", []), captures.get("index", [])
-        if names and (not indices or indices[0].text == b"0"):
-            counts[names[0].text or b""] += 1
-    return counts
 
 
 def reparse_expression(language: Language, source: bytes) -> Node | None:

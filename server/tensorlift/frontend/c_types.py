@@ -67,9 +67,8 @@ class Decl:
 
 
 def text(node: Node | None) -> str:
-    if node is None or node.text is None:
-        return ""
-    return node.text.decode("utf-8", errors="replace")
+    raw = node.text if node is not None else None
+    return "" if raw is None else raw.decode("utf-8", errors="replace")
 
 
 def operator(node: Node) -> str:
