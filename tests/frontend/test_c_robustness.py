@@ -162,3 +162,19 @@ def test_spans_lie_inside_the_source(kernel: bytes, data: st.DataObject) -> None
         assert 0 <= function.span.start.line <= function.span.end.line <= lines
         for stmt in function.body:
             assert function.span.start.line <= stmt.span.start.line <= stmt.span.end.line <= lines
+
+
+def test_missing_brace_swallowing_the_next_function() -> None:
+    source = b"void f(int n, int *a) {\n  for (int i = 0; i < n; i++) {\n    a[i] = 0;\n}\nvoid g(int *b, int k) { b[k] = 1; }\n"
+    functions, errors = parse(source)
+    assert errors
+    by_name = {f.name: f for f in functions}
+    assert set(by_name) == {"f", "g"}
+    assert any("`}` missing" in r for r in reasons(by_name["f"].body))
+    assert reasons(by_name["g"].body) == []
+
+
+def test_missing_brace_at_end_of_file_marks_the_function() -> None:
+    functions, errors = parse(b"void f(int n, int *a) {\n  for (int i = 0; i < n; i++) a[i] = 0;\n")
+    assert errors and len(functions) == 1
+    assert reasons(functions[0].body) == ["line 2: syntax error: missing `}`"]

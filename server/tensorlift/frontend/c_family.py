@@ -15,12 +15,13 @@ A function returning an array returns `Return(Var(name))` with the array's eleme
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import assert_never
 
 from tree_sitter import Node
 
 from ..common import DType, Language, SourceError
-from ..kernel.nodes import Const, Expr, KernelFunction, Param, Unsupported
+from ..kernel.nodes import Alloc, Assign, Const, Expr, For, If, KernelFunction, Param, Return, Stmt, Unsupported
 from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
 from .c_loops import descendants
@@ -81,6 +82,9 @@ def _definitions(root: Node) -> Iterator[Node]:
         node = stack.pop()
         if node.type == "function_definition":
             yield node
+            if node.has_error:
+                # A missing `}` makes the next functions part of this one: translate them on their own too.
+                stack.extend(reversed([n for n in descendants(node) if n.type == "function_definition"]))
         elif node.type in _CONTAINERS:
             stack.extend(reversed(node.children))
 
@@ -317,9 +321,33 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
         statements = block(ctx, body.named_children)
     except RecursionError:
         statements = [Unsupported(f"line {node.start_point[0] + 1}: this function is nested too deeply", span)]
+    if node.has_error and not _any_unsupported(statements):
+        # The error cost no statement (a `}` missing at the end): the function is still not trustworthy.
+        first = syntax_errors(node, "")[0] if syntax_errors(node, "") else None
+        where = first.line if first is not None and first.line is not None else node.start_point[0]
+        message = first.message if first is not None else "syntax error"
+        statements.append(Unsupported(f"line {where + 1}: {message}", span))
     param_names = {p.name for p in params}
     local_params = tuple(p for n, p in ctx.locals.items() if n not in param_names)
     return KernelFunction(name, language, tuple(params), (*problems, *statements), span, local_params)
+
+
+def _any_unsupported(stmts: Iterable[Stmt]) -> bool:
+    for stmt in stmts:
+        match stmt:
+            case Unsupported():
+                return True
+            case For():
+                if _any_unsupported(stmt.body):
+                    return True
+            case If():
+                if _any_unsupported(stmt.then) or _any_unsupported(stmt.else_):
+                    return True
+            case Assign() | Alloc() | Return():
+                pass
+            case _:
+                assert_never(stmt)
+    return False
 
 
 def _parameter(ctx: Ctx, decl: Decl, only_dereferenced: bool) -> tuple[Param | None, Sym]:

@@ -57,6 +57,7 @@ _UNSUPPORTED_STATEMENTS = {
     "throw_statement": "`throw` is not supported",
     "type_definition": "type definitions inside functions are not supported",
     "struct_specifier": "struct definitions inside functions are not supported",
+    "function_definition": "a function definition inside a function: is a `}` missing above?",
 }
 _IGNORED = frozenset({"comment", "preproc_call", "pragma"})  # `#pragma omp ...` does not change the result
 _NO_EFFECT_CALLS = frozenset({"free", "reserve", "shrink_to_fit", "assert"})
