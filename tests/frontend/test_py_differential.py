@@ -129,6 +129,14 @@ KERNELS = textwrap.dedent('''
                 c += 1
         return c
 
+    def doubled_then_shifted(a):
+        out = []
+        for x in a:
+            out.append(x * 2.0)
+        for i in range(len(out)):
+            out[i] += out[0]
+        return out
+
     def pyth(a, b):
         out = [0.0] * len(a)
         for i in range(len(a)):

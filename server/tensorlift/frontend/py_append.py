@@ -31,8 +31,9 @@ def start_builder(ctx: Ctx, name: str, site: Span) -> Alloc:
 
 def append(ctx: Ctx, node: Node, name: str, arg: Node, span: Span) -> list[Stmt]:
     builder = ctx.builders.get(name)
-    if builder is None:
-        raise Unsup(node, f"`{name}.append` needs `{name}` created empty (`{name} = []`) in this function")
+    if builder is None or builder.closed:
+        raise Unsup(node, f"`{name}.append` needs `{name}` created empty (`{name} = []`) in this function and "
+                          "appended to in one place")
     if builder.append is not None:
         raise Unsup(node, f"`{name}` gets several `append`s; only one append site per list is supported")
     between = ctx.frames[builder.depth:]

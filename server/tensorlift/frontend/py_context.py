@@ -110,6 +110,7 @@ class Builder:
     site: Span
     depth: int  # how many frames enclosed the `out = []`
     append: Append | None = None
+    closed: bool = False  # the loops of its append are over: it is complete
 
 
 @dataclass(slots=True)
@@ -144,6 +145,11 @@ class Ctx:
         return name
 
     # --------------------------------------------------------------------------------------------------- types
+    def building(self, name: str) -> bool:
+        """Is `name` a list still being filled by `append` (so its length is not known yet)?"""
+        builder = self.builders.get(name)
+        return builder is not None and not builder.closed
+
     def is_shadowed(self, name: str) -> bool:
         return name in self.env or name in self.assigned or name in self.hints
 

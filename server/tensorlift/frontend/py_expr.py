@@ -138,7 +138,7 @@ def array_view(ctx: Ctx, node: Node) -> View:
         if name in ctx.dead and bound is None:
             raise Unsup(node, f"`{name}` is used after the loop that defines it")
         if bound is None and not ctx.helpers:
-            if name in ctx.builders:
+            if ctx.building(name):
                 raise Unsup(node, f"`{name}` is read while it is being built by `append`")
             if name in ctx.arrays or ctx.is_param(name):
                 return View(name, ())

@@ -252,7 +252,7 @@ def _assign_scalar(ctx: Ctx, target: Node, value: Expr, where: Span) -> Assign:
 
 def _store(ctx: Ctx, target: Node, value: Expr, where: Span) -> Assign:
     view = array_view(ctx, target)
-    if view.array in ctx.builders:
+    if ctx.building(view.array):
         raise Unsup(target, f"writing into `{view.array}` while it is being built by `append` is not supported")
     ctx.cur.note_rank(view.array, len(view.prefix))
     rank = ctx.rank(view.array)
@@ -400,6 +400,9 @@ def _for(ctx: Ctx, node: Node) -> For:
         stmts = block(ctx, body)
     finally:
         ctx.frames.pop()
+    for builder in ctx.builders.values():
+        if builder.append is not None and builder.depth >= len(ctx.frames):
+            builder.closed = True  # its loops are over: from here on it is an ordinary array of known shape
     for name, bound in bindings:
         if ctx.env.get(name) is bound:
             del ctx.env[name]
