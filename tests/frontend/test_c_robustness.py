@@ -165,7 +165,8 @@ def test_spans_lie_inside_the_source(kernel: bytes, data: st.DataObject) -> None
 
 
 def test_missing_brace_swallowing_the_next_function() -> None:
-    source = b"void f(int n, int *a) {\n  for (int i = 0; i < n; i++) {\n    a[i] = 0;\n}\nvoid g(int *b, int k) { b[k] = 1; }\n"
+    source = (b"void f(int n, int *a) {\n  for (int i = 0; i < n; i++) {\n    a[i] = 0;\n}\n"
+              b"void g(int *b, int k) { b[k] = 1; }\n")
     functions, errors = parse(source)
     assert errors
     by_name = {f.name: f for f in functions}
