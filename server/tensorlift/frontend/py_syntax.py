@@ -208,7 +208,8 @@ def _helper(fn: Node) -> Helper | None:
 
 
 def is_docstring(stmt: Node) -> bool:
+    if stmt.type != "expression_statement":
+        return False
     inner = named_children(stmt)
-    return stmt.type == "expression_statement" and len(inner) == 1 and inner[0].type in ("string",
-                                                                                         "concatenated_string")
+    return len(inner) == 1 and inner[0].type in ("string", "concatenated_string")
 
