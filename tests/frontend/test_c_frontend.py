@@ -666,3 +666,26 @@ def test_function_pointer_parameter_is_unsupported_only_where_called() -> None:
     reasons = unsupported(found.body)
     assert len(reasons) == 1 and reasons[0].startswith("line 2: ") and "function pointer" in reasons[0]
     assert blank(found.body[-1]) == assign(st("a", c(0)), c(1))
+
+
+def test_memset_and_memcpy_are_loops() -> None:
+    src = "void f(int n, int m, float *C, const float *A, float *B) {\n" \
+          "  memset(C, 0, n * m * sizeof(float));\n  memcpy(B + 1, A, sizeof(float) * n);\n}"
+    stmts = body(src)
+    assert len(stmts) == 2 and all(isinstance(s, For) for s in stmts)
+    first, second = stmts
+    assert isinstance(first, For) and isinstance(second, For)
+    k1, k2 = Var(first.var, I64), Var(second.var, I64)
+    assert first == loop(first.var, c(0, I64), b(MUL, n, m), 1, assign(st("C", k1, dtype=F32), c(0.0, F32)))
+    assert second == loop(second.var, c(0, I64), n, 1,
+                          assign(st("B", Bin(ADD, c(1), k2, I64), dtype=F32), ld("A", k2, dtype=F32)))
+    reasons = unsupported(body("void f(int n, int *a) { memset(a, 1, n * sizeof(int)); }"))
+    assert len(reasons) == 1 and "sets bytes" in reasons[0]
+
+
+def test_vector_resize_and_assign_allocate() -> None:
+    src = "void f(int n) { std::vector<int> v; v.resize(n); v[0] = 1; std::vector<double> w; w.assign(n, 2); }"
+    assert cpp(src) == (
+        Alloc("v", (n,), I32, c(0), NOWHERE), assign(st("v", c(0)), c(1)),
+        Alloc("w", (n,), F64, c(2.0, F64), NOWHERE),
+    )

@@ -218,12 +218,66 @@ def _call_statement(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
         if method in ("push_back", "emplace_back") and receiver is not None:
             _push_back(ctx, node, receiver, out, stmt)
             return
+        if method in ("resize", "assign") and receiver is not None:
+            _resize(ctx, node, receiver, out, stmt)
+            return
         if method in _NO_EFFECT_CALLS:
             return
         raise Reject(node, f"the method call `.{method}(...)` is not supported")
-    if callee(node) in _NO_EFFECT_CALLS:
+    name = callee(node)
+    if name in _NO_EFFECT_CALLS:
+        return
+    if name in ("memset", "memcpy"):
+        _mem_loop(ctx, node, name, out, stmt)
         return
     expr(ctx, node)  # a known pure function called for nothing; anything else is rejected with its name
+
+
+def _resize(ctx: Ctx, node: Node, receiver: Node, out: list[Stmt], stmt: Node) -> None:
+    """`v.resize(n)` / `v.assign(n, x)` on a vector declared empty: the allocation happens here."""
+    name = text(receiver)
+    info = ctx.pushes.get(name)
+    args = node.child_by_field_name("arguments")
+    values = list(args.named_children) if args is not None else []
+    if info is None or info.shape is not None or info.consumed or not 1 <= len(values) <= 2:
+        raise Reject(node, f"`{_short(node)}` is supported only once, on a vector declared empty")
+    if ctx.cond_depth > info.cond_depth or len(ctx.loops) > info.loop_depth:
+        raise Reject(node, f"`{_short(node)}` inside a loop or an `if` is not supported")
+    sym = ctx.lookup(name)
+    if not isinstance(sym, ViewSym) or sym.rank != 1:
+        raise Reject(node, f"`{_short(node)}` on a nested vector is not supported")
+    fill = convert(expr(ctx, values[1]), info.dtype) if len(values) == 2 else _zero(info.dtype)
+    info.consumed = True  # the placeholder goes; this Alloc replaces it
+    out.append(Alloc(name, (expr(ctx, values[0]),), info.dtype, fill, span_of(stmt)))
+
+
+def _mem_loop(ctx: Ctx, node: Node, name: str, out: list[Stmt], stmt: Node) -> None:
+    """`memset(p, 0, count * sizeof(T))` and `memcpy(dst, src, count * sizeof(T))` as the loops they are."""
+    args = node.child_by_field_name("arguments")
+    values = list(args.named_children) if args is not None else []
+    if len(values) != 3:
+        raise Reject(node, f"`{name}` takes three arguments")
+    target = view_of(ctx, values[0])
+    if target.rank != 1:
+        raise Reject(node, f"`{name}` over the rows of `{text(values[0])}` is not supported")
+    if name == "memset":
+        value = expr(ctx, values[1])
+        if value != const_int(0):
+            raise Reject(node, "`memset` with a value other than 0 sets bytes, not elements; not supported")
+        source: ViewSym | None = None
+    else:
+        source = view_of(ctx, values[1])
+        if source.rank != 1:
+            raise Reject(node, f"`memcpy` from the rows of `{text(values[1])}` is not supported")
+    count_expr = _sizeof_count(ctx, values[2])
+    index_name = ctx.fresh("k")
+    index = Var(index_name, DType.I64)
+    ctx.add_local(Param(index_name, "scalar", DType.I64))
+    element = (index,)
+    copied = _zero(target.dtype) if source is None else convert(
+        Load(source.base, source.indices(element), source.dtype), target.dtype)
+    write = Assign(Store(target.base, target.indices(element), target.dtype), copied, span_of(stmt))
+    out.append(For(index_name, Const(0, DType.I64), count_expr, 1, (write,), span_of(stmt)))
 
 
 def _read(target: VarRef | Store) -> Expr:
@@ -504,6 +558,8 @@ def _push_back(ctx: Ctx, node: Node, receiver: Node, out: list[Stmt], stmt: Node
         raise Reject(node, f"`push_back` on `{name}`, which this function did not declare empty, is not supported")
     if ctx.cond_depth > info.cond_depth:
         raise Reject(node, "conditional push_back builds a variable-length result; not a tensor operation")
+    if info.consumed:
+        raise Reject(node, f"`push_back` on `{name}` after `resize` is not supported")
     if info.shape is not None:
         raise Reject(node, f"`{name}` is filled by several push_back calls; only one is supported")
     args = node.child_by_field_name("arguments")
