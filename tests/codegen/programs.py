@@ -1,0 +1,80 @@
+"""TensIR programs the codegen tests run on every target: every rule of the core pack and the fallback's forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    text: str
+    inputs: dict[str, str]
+    refused_by: tuple[str, ...] = ()  # targets that must refuse it (with a reason)
+    positive: bool = False  # draw positive inputs (math functions with restricted domains)
+
+
+PROGRAMS: tuple[Program, ...] = (
+    Program("elementwise_float", "r(i) = (a(i) + b(i) * 2.0 - a(i) / (abs(b(i)) + 1.0)) * -a(i)  for i in 0:n",
+            {"a": "f64[1]", "b": "f64[1]", "n": "i64"}),
+    Program("min_max_compare", "r(i) = select(a(i) < b(i) && b(i) != 3, min(a(i), b(i)), max(a(i), -b(i)))  for i in 0:n",
+            {"a": "i64[1]", "b": "i64[1]", "n": "i64"}),
+    Program("logic", "r(i) = select(!(a(i) > 0) || b(i) >= a(i), 1, 0)  for i in 0:n",
+            {"a": "i64[1]", "b": "i64[1]", "n": "i64"}),
+    Program("c_division", "q(i) = tdiv(a(i), b(i)) * 100 + tmod(a(i), b(i))  for i in 0:n",
+            {"a": "i64[1]", "b": "i64[1]", "n": "i64"}),
+    Program("python_division", "q(i) = a(i) // b(i) * 100 + a(i) % b(i)  for i in 0:n",
+            {"a": "i64[1]", "b": "i64[1]", "n": "i64"}),
+    Program("scalar_division", "q(i) = a(i) + tdiv(k, 2) + tmod(k, 3) + k // 2  for i in 0:n",
+            {"a": "i64[1]", "k": "i64", "n": "i64"}),
+    Program("clamp", "r(i) = min(max(a(i), lo), hi)  for i in 0:n",
+            {"a": "f64[1]", "lo": "f64", "hi": "f64", "n": "i64"}),
+    Program("relu", "r(i) = select(a(i) > 0, a(i), 0)  for i in 0:n", {"a": "i64[1]", "n": "i64"}),
+    Program("row_sums", "r(i) = sum(j in 0:n, A(i, j))  for i in 0:m", {"A": "i64[2]", "m": "i64", "n": "i64"}),
+    Program("column_max", "c(j) = max(i in 0:m, A(i, j))  for j in 0:n", {"A": "f64[2]", "m": "i64", "n": "i64"}),
+    Program("products", "s = prod(i in 0:n, a(i))\nt = min(i in 0:n, a(i))\nu = min(i in 0:n, a(i) * 2)", {"a": "i64[1]", "n": "i64"}),
+    Program("vector_sum_max", "s = sum(i in 0:n, a(i))\nt = max(i in 0:n, a(i))", {"a": "f64[1]", "n": "i64"}),
+    Program("matmul", "C(i, j) = sum(k in 0:p, A(i, k) * B(k, j))  for i in 0:m, j in 0:n",
+            {"A": "f64[m, p]", "B": "f64[p, n]", "m": "i64", "n": "i64", "p": "i64"}),
+    Program("matmul_int", "C(i, j) = sum(k in 0:p, A(i, k) * B(k, j))  for i in 0:m, j in 0:n",
+            {"A": "i64[2]", "B": "i64[2]", "m": "i64", "n": "i64", "p": "i64"}),
+    Program("matmul_transposed", "C(i, j) = sum(k in 0:p, A(k, i) * B(k, j))  for i in 0:m, j in 0:n",
+            {"A": "f64[2]", "B": "f64[2]", "m": "i64", "n": "i64", "p": "i64"}),
+    Program("gemv", "y(i) = sum(k in 0:n, A(i, k) * x(k))  for i in 0:m",
+            {"A": "f64[2]", "x": "f64[1]", "m": "i64", "n": "i64"}),
+    Program("gemv_accumulate", "y(i) = y(i) + sum(k in 0:n, A(i, k) * x(k))  for i in 0:m",
+            {"A": "f64[2]", "x": "f64[1]", "y": "f64[1]", "m": "i64", "n": "i64"}),
+    Program("dot", "s = alpha * sum(i in 0:n, a(i) * b(i))", {"a": "f64[1]", "b": "f64[1]", "alpha": "f64",
+                                                              "n": "i64"}),
+    Program("outer", "C(i, j) = a(i) * b(j)  for i in 0:m, j in 0:n", {"a": "f64[1]", "b": "f64[1]", "m": "i64",
+                                                                      "n": "i64"}),
+    Program("weighted_einsum", "C(i, j) = sum(k in 0:p, A(i, k) * w(k) * B(j, k))  for i in 0:m, j in 0:n",
+            {"A": "f64[2]", "B": "f64[2]", "w": "f64[1]", "m": "i64", "n": "i64", "p": "i64"}),
+    Program("stencil", "o(i) = a(i - 1) + a(i) * 2.0 + a(i + 1)  for i in 1:n - 1",
+            {"a": "f64[n]", "o": "f64[n]", "n": "i64"}),
+    Program("strided_reversed", "o(2 * i) = a(n - 1 - i)  for i in 0:n", {"a": "i64[1]", "o": "i64[1]", "n": "i64"}),
+    Program("in_place_axpy", "y(i) = y(i) + alpha * x(i)  for i in 0:n",
+            {"x": "f64[1]", "y": "f64[1]", "alpha": "f64", "n": "i64"}),
+    Program("in_place_partial_2d", "B(i, j) = B(i, j) * 2 + A(j, i)  for i in 1:m, j in 0:n",
+            {"A": "i64[2]", "B": "i64[2]", "m": "i64", "n": "i64"}),
+    Program("transpose_write", "o(j, i) = A(i, j)  for i in 0:m, j in 0:n",
+            {"A": "i64[2]", "o": "i64[2]", "m": "i64", "n": "i64"}),
+    Program("broadcast_fresh", "C(i, j) = a(i) + 1.5  for i in 0:m, j in 0:n",
+            {"a": "f64[1]", "m": "i64", "n": "i64"}),
+    Program("constant_fill", "z(i) = 0.0  for i in 0:n", {"n": "i64"}),
+    Program("several_statements", "t(i) = a(i) * a(i)  for i in 0:n\ns = sum(i in 0:n, t(i))\nu(i) = t(i) - s  for i in 0:n",
+            {"a": "i64[1]", "n": "i64"}),
+    Program("index_values", "r(i, j) = f64(i * 10 + j) + A(i, j)  for i in 0:m, j in 0:n",
+            {"A": "f64[2]", "m": "i64", "n": "i64"}),
+    Program("gather_toeplitz", "T(i, j) = a(i + j)  for i in 0:m, j in 0:n", {"a": "f64[1]", "m": "i64", "n": "i64"},
+            refused_by=("tensorflow",)),
+    Program("math", "r(i) = sqrt(a(i)) + exp(-a(i)) + log(a(i))  for i in 0:n", {"a": "f64[1]", "n": "i64"},
+            positive=True),
+    Program("softmax_pieces", "xmax = max(i in 0:n, x(i))\ne(i) = exp(x(i) - xmax)  for i in 0:n\nz = sum(i in 0:n, e(i))\np(i) = e(i) / z  for i in 0:n",
+            {"x": "f64[1]", "n": "i64"}),
+    Program("cast_int_float", "r(i) = i64(a(i) * 2.5) + tdiv(b(i), 3)  for i in 0:n",
+            {"a": "f64[1]", "b": "i64[1]", "n": "i64"}),
+)
+
+GOLDEN = ("elementwise_float", "c_division", "python_division", "clamp", "row_sums", "matmul", "gemv_accumulate",
+          "dot", "stencil", "strided_reversed", "in_place_partial_2d", "softmax_pieces", "gather_toeplitz")
