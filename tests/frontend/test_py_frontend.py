@@ -761,6 +761,7 @@ def test_recursive_helper_and_unknown_calls_are_refused() -> None:
     ("a[1:3] = 0.0", "slicing", 3),
     ("s = sum(x for x in a)", "`sum`", 3),
     ("d = {}", "dicts", 3),
+    ("a[0] = None", "`None` is not supported", 3),
     ("a.data = 3", "attribute", 3),
     ("global g", "`global`", 3),
 ])
@@ -768,6 +769,19 @@ def test_unsupported_constructs_name_the_construct_and_line(statement: str, cons
     reasons = unsupported(f"def f(a, n):\n    i = 0\n    {statement}\n")
     assert len(reasons) == 1, reasons
     assert reasons[0].startswith(f"line {line}:") and construct in reasons[0], reasons
+
+
+def test_object_state_is_refused_by_name() -> None:
+    reasons = unsupported("""
+        class M:
+            def fwd(self, x):
+                for i in range(len(x)):
+                    x[i] = x[i] * self.w[i]
+                self.count += 1
+                return x
+    """)
+    assert reasons == ["line 5: reading the attribute `self.w` is not supported",
+                       "line 6: assigning to `self.count` is not supported"]
 
 
 def test_unsupported_statement_keeps_the_rest() -> None:

@@ -26,11 +26,12 @@ _BUILTINS = ("abs", "min", "max", "len", "float", "int", "bool", "pow", "range",
              "zip", "reversed", "list", "any", "all", "map", "filter", "sorted")
 _CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "tau": math.tau}
 _NAMED_NODES = {
-    "list_comprehension": "list comprehensions", "generator_expression": "generator expressions",
-    "dictionary_comprehension": "dict comprehensions", "set_comprehension": "set comprehensions",
-    "lambda": "lambdas", "dictionary": "dicts", "set": "sets", "list": "list literals", "tuple": "tuples",
-    "string": "strings", "concatenated_string": "strings", "none": "`None`", "await": "`await`",
-    "slice": "slices", "named_expression": "`:=` assignments", "ellipsis": "`...`",
+    "list_comprehension": "list comprehensions are", "generator_expression": "generator expressions are",
+    "dictionary_comprehension": "dict comprehensions are", "set_comprehension": "set comprehensions are",
+    "lambda": "lambdas are", "dictionary": "dicts are", "set": "sets are", "list": "list literals are",
+    "tuple": "tuples are", "string": "strings are", "concatenated_string": "strings are", "none": "`None` is",
+    "await": "`await` is", "slice": "slices are", "named_expression": "`:=` assignments are",
+    "ellipsis": "`...` is", "yield": "`yield` is",
 }
 
 
@@ -77,8 +78,8 @@ def expr(ctx: Ctx, node: Node) -> Expr:
         case "attribute":
             return _attribute(ctx, node)
         case _:
-            what = _NAMED_NODES.get(node.type, f"`{node.type.replace('_', ' ')}` expressions")
-            raise Unsup(node, f"{what} are not supported here: {quote(node)}")
+            what = _NAMED_NODES.get(node.type, f"`{node.type.replace('_', ' ')}` expressions are")
+            raise Unsup(node, f"{what} not supported here: {quote(node)}")
 
 
 def index(ctx: Ctx, node: Node) -> Expr:
@@ -158,6 +159,8 @@ def array_view(ctx: Ctx, node: Node) -> View:
                 value_ = py_arith.add(Dim(base.array, len(indices)), value_)  # a[-1] is a[len(a) - 1]
             indices.append(value_)
         return View(base.array, tuple(indices))
+    if node.type == "attribute":
+        raise Unsup(node, f"reading the attribute {quote(node)} is not supported")
     raise Unsup(node, f"{quote(node)} is not an array this function can index")
 
 
