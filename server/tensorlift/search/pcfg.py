@@ -51,6 +51,7 @@ class Priors:
 
     counts: Mapping[str, float] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    made: Mapping[str, str] | None = None  # how they were learned (command, corpus, date, counts)
 
     def merged(self, other: Priors) -> Priors:
         total: dict[str, float] = {}
@@ -88,8 +89,9 @@ def load_priors(extra: Iterable[str] = ()) -> Priors:
 def read_priors(path: Path) -> Priors:
     data = tomllib.loads(path.read_text("utf-8"))
     counts = data.get("counts", {})
+    made = data.get("made")
     return Priors({str(k): float(v) for k, v in counts.items() if isinstance(v, int | float) and v >= 0},
-                  (str(path),))
+                  (str(path),), {str(k): str(v) for k, v in made.items()} if isinstance(made, dict) else None)
 
 
 _CACHE: dict[tuple[str, ...], Priors] = {}
