@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ..common import BinOp, DType
-from ..kernel.nodes import Bin, Cast, Const, Expr, Load, Param, Select, Unary, Var
-from ..kernel.nodes import Call as KCall
+from ..kernel.nodes import Expr, Param
+from ..kernel.visit import free_vars
 from .c_arith import add, binary, const_int, convert, int_value, mul, sub
 from .c_context import Ctx, Loop, Reject, ScalarSym, ViewSym
 from .c_exprs import expr
@@ -95,23 +95,7 @@ def trips(loop: Loop) -> Expr:
 
 def mentions(e: Expr, names: set[str]) -> bool:
     """Whether `e` reads any scalar in `names`."""
-    match e:
-        case Var():
-            return e.name in names
-        case Const():
-            return False
-        case Load():
-            return any(mentions(i, names) for i in e.indices)
-        case Bin():
-            return mentions(e.lhs, names) or mentions(e.rhs, names)
-        case Unary() | Cast():
-            return mentions(e.operand, names)
-        case KCall():
-            return any(mentions(a, names) for a in e.args)
-        case Select():
-            return mentions(e.cond, names) or mentions(e.then, names) or mentions(e.else_, names)
-        case _:
-            return False
+    return not free_vars(e).isdisjoint(names)
 
 
 # --------------------------------------------------------------------------------------------------- headers

@@ -18,9 +18,6 @@ from ..common import DType
 from ..kernel.nodes import (
     Alloc,
     Assign,
-    Bin,
-    Call,
-    Cast,
     Const,
     Dim,
     Expr,
@@ -29,14 +26,13 @@ from ..kernel.nodes import (
     Load,
     Param,
     Return,
-    Select,
     Stmt,
     Store,
-    Unary,
     Unsupported,
     Var,
     VarRef,
 )
+from ..kernel.visit import map_stmts
 from .c_arith import add, const_int, convert, mul, negate, truthy
 from .c_context import BoundSym, Ctx, Loop, OpaqueSym, PushBack, Reject, ScalarSym, ViewSym, moved, span_of
 from .c_exprs import arith, callee, expr, number, place, points, view_of
@@ -572,7 +568,7 @@ def _push_back(ctx: Ctx, node: Node, receiver: Node, out: list[Stmt], stmt: Node
         if row.shape is None or row.loop_depth != len(ctx.loops) or row.dtype is not info.dtype:
             raise Reject(node, f"pushing the vector `{row.name}` is supported only for a row filled in this loop")
         row.consumed = True
-        out[:] = [_retarget(s, row.name, name, counter) for s in out]
+        out[:] = _retarget(tuple(out), row.name, name, counter)
         info.shape = (total, *row.shape)
         return
     sym = ctx.lookup(name)
@@ -611,56 +607,22 @@ def _finish_push(ctx: Ctx, info: PushBack, out: list[Stmt]) -> None:
             return
 
 
-def _retarget(stmt: Stmt, row: str, out: str, lead: Expr) -> Stmt:
+def _retarget(stmts: tuple[Stmt, ...], row: str, out: str, lead: Expr) -> tuple[Stmt, ...]:
     """Stores into (and reads of) the row vector become the `lead`-th row of `out`."""
 
-    def e(x: Expr) -> Expr:
-        return _retarget_expr(x, row, out, lead)
+    def element(x: Expr) -> Expr:
+        if isinstance(x, Load) and x.array == row:
+            return Load(out, (lead, *x.indices), x.dtype)
+        if isinstance(x, Dim) and x.array == row:
+            return Dim(out, x.axis + 1, x.dtype)
+        return x
 
-    match stmt:
-        case Assign(target=Store() as target):
-            if target.array == row:
-                new_target: Store | VarRef = Store(out, (lead, *map(e, target.indices)), target.dtype)
-            else:
-                new_target = Store(target.array, tuple(map(e, target.indices)), target.dtype)
-            return Assign(new_target, e(stmt.value), stmt.span)
-        case Assign():
-            return Assign(stmt.target, e(stmt.value), stmt.span)
-        case For():
-            body = tuple(_retarget(s, row, out, lead) for s in stmt.body)
-            return For(stmt.var, e(stmt.start), e(stmt.stop), stmt.step, body, stmt.span)
-        case If():
-            then = tuple(_retarget(s, row, out, lead) for s in stmt.then)
-            other = tuple(_retarget(s, row, out, lead) for s in stmt.else_)
-            return If(e(stmt.cond), then, other, stmt.span)
-        case Return(value=value) if value is not None:
-            return Return(e(value), stmt.span)
-        case _:
-            return stmt
+    def target(t: Store | VarRef) -> Store | VarRef:
+        if isinstance(t, Store) and t.array == row:
+            return Store(out, (lead, *t.indices), t.dtype)
+        return t
 
-
-def _retarget_expr(x: Expr, row: str, out: str, lead: Expr) -> Expr:
-    def e(y: Expr) -> Expr:
-        return _retarget_expr(y, row, out, lead)
-
-    match x:
-        case Load():
-            indices = tuple(map(e, x.indices))
-            return Load(out, (lead, *indices), x.dtype) if x.array == row else Load(x.array, indices, x.dtype)
-        case Dim():
-            return Dim(out, x.axis + 1, x.dtype) if x.array == row else x
-        case Bin():
-            return Bin(x.op, e(x.lhs), e(x.rhs), x.dtype)
-        case Unary():
-            return Unary(x.op, e(x.operand), x.dtype)
-        case Cast():
-            return Cast(e(x.operand), x.dtype)
-        case Call():
-            return Call(x.fn, tuple(map(e, x.args)), x.dtype)
-        case Select():
-            return Select(e(x.cond), e(x.then), e(x.else_), x.dtype)
-        case _:
-            return x
+    return map_stmts(stmts, element, target)
 
 
 # --------------------------------------------------------------------------------------------- control flow
