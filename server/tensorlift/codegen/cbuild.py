@@ -57,7 +57,7 @@ def harness(unit: k.LiftUnit, function_name: str, inputs: Mapping[str, Any],
             continue
         arr = np.asarray(value)
         if p.rank == 1 or p.name in flat:
-            lines.append(f"    static {c_type(p.dtype)} {p.name}[{max(arr.size, 1)}] = {_literal(arr)};")
+            lines.append(f"    static {c_type(p.dtype)} {p.name}[{max(arr.size, 1)}] = {_literal(arr.reshape(-1))};")
         else:
             dims = "".join(f"[{max(d, 1)}]" for d in arr.shape)
             lines.append(f"    static {c_type(p.dtype)} {p.name}{dims} = {_literal(arr)};")

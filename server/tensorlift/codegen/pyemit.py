@@ -655,6 +655,11 @@ class StatementEmitter:
 
 def emit_python(unit: k.LiftUnit, program: t.Program, target: PyTarget, rules: Sequence[Rule]) -> PyCode:
     """Python code computing `program` over the unit's variables; raises `Refused` with a reason."""
+    names = {p.name for p in unit.inputs} | {o.name for o in unit.outputs} | {s.target for s in program.statements}
+    modules = {target.alias, "math"} | ({"jax"} if target.name == "jax" else set())
+    clash = sorted(names & modules)
+    if clash:
+        raise Refused(f"the variable {clash[0]} would shadow the module the {target.name} code uses; rename it")
     ordered = sorted(rules, key=lambda r: (-r.specificity, r.order))
     emitter = StatementEmitter(unit, target, ordered, unit_extents(unit), _existing(unit))
     return emitter.program(program)
