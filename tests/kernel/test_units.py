@@ -28,6 +28,7 @@ from kernel_builders import (
 from tensorlift.common import BinOp, DType, Language
 from tensorlift.kernel.interp import run_unit
 from tensorlift.kernel.nodes import Bin, Dim, Unsupported
+from tensorlift.kernel.normalize import normalize
 from tensorlift.kernel.units import split_units
 from tensorlift.semantics import ConcreteDomain
 
@@ -56,7 +57,7 @@ def flat_matmul():
 
 
 def test_flattened_matmul_unit():
-    (u,) = split_units(flat_matmul(), MATMUL_C)
+    (u,) = split_units(normalize(flat_matmul()), MATMUL_C)
     assert u.id == "mm:0" and u.function == "mm" and u.language is Language.C
     assert [x.name for x in u.inputs] == ["m", "n", "k", "A", "B", "C"]
     inputs = {x.name: x for x in u.inputs}

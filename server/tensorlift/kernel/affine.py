@@ -9,7 +9,6 @@ Arithmetic here is on mathematical integers (the `ideal` model), which is what i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..common import BinOp, DType, UnOp
@@ -32,23 +31,27 @@ class Poly:
     atoms: tuple[tuple[str, Var | Dim], ...] = field(default=(), compare=False)
 
     @staticmethod
-    def of(terms: dict[Monomial, int], atoms: Iterable[tuple[str, Var | Dim]] = ()) -> Poly:
-        return Poly(tuple(sorted((m, c) for m, c in terms.items() if c != 0)), tuple(dict(atoms).items()))
+    def of(terms: dict[Monomial, int], atoms: tuple[tuple[str, Var | Dim], ...] = ()) -> Poly:
+        return Poly(tuple(sorted((m, c) for m, c in terms.items() if c != 0)), atoms)
 
     @staticmethod
     def const(value: int) -> Poly:
-        return Poly.of({(): value})
+        return Poly((((), value),) if value else ())
 
     @staticmethod
     def atom(atom: Var | Dim) -> Poly:
         key = atom_key(atom)
-        return Poly.of({(key,): 1}, [(key, atom)])
+        return Poly((((key,), 1),), ((key, atom),))
 
     def as_dict(self) -> dict[Monomial, int]:
         return dict(self.terms)
 
-    def _atoms_with(self, other: Poly) -> list[tuple[str, Var | Dim]]:
-        return [*self.atoms, *other.atoms]
+    def _atoms_with(self, other: Poly) -> tuple[tuple[str, Var | Dim], ...]:
+        if not other.atoms or other.atoms is self.atoms:
+            return self.atoms
+        if not self.atoms:
+            return other.atoms
+        return tuple({**dict(self.atoms), **dict(other.atoms)}.items())
 
     def __add__(self, other: Poly) -> Poly:
         terms = self.as_dict()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import assert_never
 
 from ..common import BinOp, DType, Language, Span
@@ -35,19 +36,19 @@ from .nodes import (
     Var,
     VarRef,
 )
-from .normalize import normalize
 from .visit import all_exprs, arrays_written, free_vars, scalars_written, stmt_exprs, walk_expr, walk_stmts
 
 
 def split_units(fn: KernelFunction, source: bytes) -> tuple[LiftUnit, ...]:
-    """One unit per `For` directly in `fn.body` (after `normalize`), in source order."""
-    fn = normalize(fn)
+    """One unit per `For` directly in `fn.body`, in source order. `fn` should already be normalised
+    (`kernel.normalize`; `frontend.parse` does it), so that unit bodies and input shapes are the split views."""
     declared = _declarations(fn)
+    order = _appearance(fn)
     units: list[LiftUnit] = []
     for position, stmt in enumerate(fn.body):
         if isinstance(stmt, For):
             start = _init_start(fn.body, position)
-            units.append(_unit(fn, declared, start, position, len(units), source))
+            units.append(_unit(fn, declared, order, start, position, len(units), source))
     return tuple(units)
 
 
@@ -70,23 +71,29 @@ def _init_start(body: tuple[Stmt, ...], loop_at: int) -> int:
 
 
 def _unit(
-    fn: KernelFunction, declared: dict[str, Param], start: int, loop_at: int, k: int, source: bytes
+    fn: KernelFunction,
+    declared: dict[str, Param],
+    order: dict[str, int],
+    start: int,
+    loop_at: int,
+    k: int,
+    source: bytes,
 ) -> LiftUnit:
     body = fn.body[start : loop_at + 1]
     before, after = fn.body[:start], fn.body[loop_at + 1 :]
     params = {p.name: p for p in fn.params}
     exists = set(params) | _defined_anywhere(before)
     exposed = _Exposed.of(body)
-    inputs = tuple(declared[name] for name in _ordered(exposed.names & exists, fn) if name in declared)
+    inputs = tuple(declared[name] for name in _ordered(exposed.names & exists, order) if name in declared)
 
     used_after = _Exposed.of(after).names
     allocated = {s.array for s in body if isinstance(s, Alloc)}
     outputs: list[Output] = []
-    for name in _ordered(arrays_written(body), fn):
+    for name in _ordered(arrays_written(body), order):
         if name in used_after or params.get(name, _NOT_ARRAY).kind == "array":
             p = declared[name]
             outputs.append(Output(name, "array", p.dtype, p.rank, fresh=name in allocated))
-    for name in _ordered(scalars_written(body), fn):
+    for name in _ordered(scalars_written(body), order):
         if name in used_after or (name in params and params[name].by_reference):
             outputs.append(Output(name, "scalar", declared[name].dtype))
 
@@ -174,8 +181,8 @@ def _defined_anywhere(stmts: Iterable[Stmt]) -> set[str]:
     return names
 
 
-def _ordered(names: Iterable[str], fn: KernelFunction) -> list[str]:
-    """Parameters in signature order, then other names in order of first appearance in the body."""
+def _appearance(fn: KernelFunction) -> dict[str, int]:
+    """Rank of every name: parameters in signature order, then other names by first appearance in the body."""
     order = {p.name: q for q, p in enumerate(fn.params)}
     for stmt in walk_stmts(fn.body):
         named = [e.name for x in stmt_exprs(stmt) for e in walk_expr(x) if isinstance(e, Var)]
@@ -187,6 +194,10 @@ def _ordered(names: Iterable[str], fn: KernelFunction) -> list[str]:
                 pass
         for name in named:
             order.setdefault(name, len(order))
+    return order
+
+
+def _ordered(names: Iterable[str], order: dict[str, int]) -> list[str]:
     return sorted(names, key=lambda name: (order.get(name, len(order)), name))
 
 
@@ -324,16 +335,27 @@ def _unsupported(body: tuple[Stmt, ...]) -> str | None:
 
 def _slice(source: bytes, span: Span) -> str:
     """The text a span covers (byte columns), decoded leniently; empty when the span lies outside `source`."""
-    lines = source.splitlines(keepends=True)
-    if not lines or span.start.line >= len(lines):
+    starts, ends = _lines(source)
+    if span.start.line >= len(starts):
         return ""
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
 
     def offset(line: int, character: int) -> int:
-        line = min(line, len(lines) - 1)
-        return offsets[line] + min(character, len(lines[line].rstrip(b"\r\n")))
+        line = min(line, len(starts) - 1)
+        return starts[line] + min(character, ends[line] - starts[line])
 
     text = source[offset(span.start.line, span.start.character) : offset(span.end.line, span.end.character)]
     return text.decode("utf-8", errors="replace")
+
+
+@lru_cache(maxsize=4)
+def _lines(source: bytes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Byte offsets where each line starts and where its text ends (before the line break); cached because every
+    unit of every function of a file slices the same bytes."""
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for line in source.splitlines(keepends=True):
+        starts.append(at)
+        ends.append(at + len(line.rstrip(b"\r\n")))
+        at += len(line)
+    return tuple(starts), tuple(ends)
