@@ -143,6 +143,85 @@ class Diagnostic {
     }
 }
 
+/** Plain data classes that vscode-languageclient subclasses when it is loaded. */
+class CompletionItem {
+    constructor(label, kind) {
+        this.label = label;
+        this.kind = kind;
+    }
+}
+class CodeLens {
+    constructor(range, command) {
+        this.range = range;
+        this.command = command;
+    }
+}
+class CodeAction {
+    constructor(title, kind) {
+        this.title = title;
+        this.kind = kind;
+    }
+}
+class DocumentLink {
+    constructor(range, target) {
+        this.range = range;
+        this.target = target;
+    }
+}
+class InlayHint {
+    constructor(position, label, kind) {
+        this.position = position;
+        this.label = label;
+        this.kind = kind;
+    }
+}
+class SymbolInformation {
+    constructor(name, kind, containerName, location) {
+        this.name = name;
+        this.kind = kind;
+        this.containerName = containerName;
+        this.location = location;
+    }
+}
+class CallHierarchyItem {
+    constructor(kind, name, detail, uri, range, selectionRange) {
+        Object.assign(this, { kind, name, detail, uri, range, selectionRange });
+    }
+}
+class TypeHierarchyItem extends CallHierarchyItem {}
+class CancellationError extends Error {}
+class CodeActionKind {
+    constructor(value) {
+        this.value = value;
+    }
+    append(part) {
+        return new CodeActionKind(this.value ? `${this.value}.${part}` : part);
+    }
+    contains(other) {
+        return this.value === other.value || other.value.startsWith(`${this.value}.`);
+    }
+}
+for (const [name, value] of Object.entries({
+    Empty: '',
+    QuickFix: 'quickfix',
+    Refactor: 'refactor',
+    RefactorExtract: 'refactor.extract',
+    RefactorInline: 'refactor.inline',
+    RefactorMove: 'refactor.move',
+    RefactorRewrite: 'refactor.rewrite',
+    Source: 'source',
+    SourceOrganizeImports: 'source.organizeImports',
+    SourceFixAll: 'source.fixAll',
+    Notebook: 'notebook',
+})) {
+    CodeActionKind[name] = new CodeActionKind(value);
+}
+
+/** An event nobody fires: the language client subscribes to many of these. */
+function quietEvent() {
+    return () => new Disposable();
+}
+
 /** Everything the tests can see and steer. */
 const stub = {
     /** command id → handler, as registered with `commands.registerCommand`. */
@@ -233,6 +312,11 @@ function outputChannel(name) {
         name,
         lines: [],
         shown: 0,
+        logLevel: 3, // Info
+        onDidChangeLogLevel: quietEvent(),
+        replace(text) {
+            channel.lines = [text];
+        },
         append(text) {
             channel.lines.push(text);
         },
@@ -275,6 +359,19 @@ const vscode = {
     EventEmitter,
     ThemeColor,
     Diagnostic,
+    CompletionItem,
+    CodeLens,
+    CodeAction,
+    DocumentLink,
+    InlayHint,
+    SymbolInformation,
+    CallHierarchyItem,
+    TypeHierarchyItem,
+    CancellationError,
+    CodeActionKind,
+    LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
+    version: '1.91.0',
+    env: { appName: 'vscode-stub', language: 'en', machineId: 'stub', openExternal: () => Promise.resolve(true) },
     DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
@@ -307,6 +404,10 @@ const vscode = {
             return stub.activeTextEditor;
         },
         createOutputChannel: (name) => outputChannel(name),
+        visibleTextEditors: [],
+        tabGroups: { all: [], onDidChangeTabs: quietEvent(), onDidChangeTabGroups: quietEvent() },
+        onDidChangeVisibleTextEditors: quietEvent(),
+        onDidChangeActiveTextEditor: quietEvent(),
         createStatusBarItem(id, alignment, priority) {
             const item = { id, alignment, priority, text: '', tooltip: '', visible: false, show() { item.visible = true; }, hide() { item.visible = false; }, dispose() {} };
             stub.statusItems.push(item);
@@ -345,6 +446,21 @@ const vscode = {
                 },
             };
         },
+        textDocuments: [],
+        notebookDocuments: [],
+        onDidOpenTextDocument: quietEvent(),
+        onDidCloseTextDocument: quietEvent(),
+        onDidChangeTextDocument: quietEvent(),
+        onWillSaveTextDocument: quietEvent(),
+        onDidSaveTextDocument: quietEvent(),
+        onDidChangeWorkspaceFolders: quietEvent(),
+        onDidOpenNotebookDocument: quietEvent(),
+        onDidCloseNotebookDocument: quietEvent(),
+        onDidChangeNotebookDocument: quietEvent(),
+        onDidSaveNotebookDocument: quietEvent(),
+        createFileSystemWatcher() {
+            return { onDidCreate: quietEvent(), onDidChange: quietEvent(), onDidDelete: quietEvent(), dispose() {} };
+        },
         onDidChangeConfiguration(listener) {
             return stub.configurationListeners.event(listener);
         },
@@ -366,6 +482,25 @@ const vscode = {
     },
 
     languages: {
+        createDiagnosticCollection(name) {
+            const entries = new Map();
+            return {
+                name,
+                set(uri, diagnostics) {
+                    entries.set(uri.toString(), diagnostics);
+                },
+                get: (uri) => entries.get(uri.toString()),
+                delete: (uri) => entries.delete(uri.toString()),
+                clear: () => entries.clear(),
+                forEach: (callback) => entries.forEach((value, key) => callback(Uri.parse(key), value)),
+                has: (uri) => entries.has(uri.toString()),
+                dispose: () => entries.clear(),
+            };
+        },
+        match(selector, document) {
+            const filters = Array.isArray(selector) ? selector : [selector];
+            return filters.some((f) => (typeof f === 'string' ? f === document.languageId : (!f.language || f.language === document.languageId) && (!f.scheme || f.scheme === document.uri.scheme))) ? 10 : 0;
+        },
         getDiagnostics(uri) {
             return stub.diagnostics.get(uri.toString()) ?? [];
         },
