@@ -204,3 +204,9 @@ def test_sizes_read_off_arrays_are_tied_to_them():
     (u,) = split_units(fn, b"")
     assert u.sizes == ("rows", "cols")
     assert u.assumptions == (Bin(BinOp.EQ, rows, Dim("a", 0), DType.BOOL), Bin(BinOp.EQ, cols, Dim("a", 1), DType.BOOL))
+
+
+def test_a_size_set_to_a_constant_stays_free():
+    fn = function("f", (array("a"),), assign("n", const(8)), loop("i", 0, n, store("a", (i,), const(0.0))))
+    (u,) = split_units(fn, b"")
+    assert u.sizes == ("n",) and u.assumptions == ()

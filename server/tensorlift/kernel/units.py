@@ -36,12 +36,14 @@ from .nodes import (
     Var,
     VarRef,
 )
+from .normalize import normalize
 from .visit import all_exprs, arrays_written, free_vars, scalars_written, stmt_exprs, walk_expr, walk_stmts
 
 
 def split_units(fn: KernelFunction, source: bytes) -> tuple[LiftUnit, ...]:
-    """One unit per `For` directly in `fn.body`, in source order. `fn` should already be normalised
-    (`kernel.normalize`; `frontend.parse` does it), so that unit bodies and input shapes are the split views."""
+    """One unit per `For` directly in `fn.body`, in source order, over `normalize(fn)` (a no-op when the caller
+    normalised already), so that unit bodies and input shapes are the split views."""
+    fn = normalize(fn)
     declared = _declarations(fn)
     order = _appearance(fn)
     units: list[LiftUnit] = []
@@ -254,9 +256,10 @@ def _sizes(body: tuple[Stmt, ...], inputs: tuple[Param, ...]) -> tuple[str, ...]
 
 
 def _definitions(before: tuple[Stmt, ...], sizes: tuple[str, ...]) -> tuple[Expr, ...]:
-    """`n == len(a)`, `rows == dim(img, 0)`, `n == 8` for sizes assigned once, at top level, from array extents
-    and constants only: true by construction, and what ties a named size to the arrays it measures (examples
-    derive one from the other instead of drawing both)."""
+    """`n == len(a)`, `rows == dim(img, 0)` for sizes assigned once, at top level, from array extents (and
+    constants) only: true by construction, and what ties a named size to the arrays it measures (examples derive
+    one from the other instead of drawing both). A size set to a plain constant (`n = 8`) stays free: the loop
+    is lifted for every `n`."""
     said: list[Expr] = []
     for name in sizes:
         defs = [
@@ -265,7 +268,8 @@ def _definitions(before: tuple[Stmt, ...], sizes: tuple[str, ...]) -> tuple[Expr
         ]
         if len(defs) != 1 or defs[0] not in before or free_vars(defs[0].value):
             continue
-        if any(isinstance(e, Load) for e in walk_expr(defs[0].value)):
+        nodes = list(walk_expr(defs[0].value))
+        if any(isinstance(e, Load) for e in nodes) or not any(isinstance(e, Dim) for e in nodes):
             continue
         target = defs[0].target
         said.append(Bin(BinOp.EQ, Var(name, target.dtype), defs[0].value, DType.BOOL))
