@@ -14,7 +14,9 @@ const log: {
     configuration?: unknown;
     didChangeConfiguration: unknown[];
     commands: { command: string; arguments: unknown }[];
-} = { didChangeConfiguration: [], commands: [] };
+    codeActions: unknown[];
+    resolved: unknown[];
+} = { didChangeConfiguration: [], commands: [], codeActions: [], resolved: [] };
 
 connection.onRequest('initialize', (params: { initializationOptions?: unknown; capabilities?: unknown }) => {
     log.initializationOptions = params.initializationOptions;
@@ -22,6 +24,7 @@ connection.onRequest('initialize', (params: { initializationOptions?: unknown; c
     return {
         capabilities: {
             textDocumentSync: 1,
+            codeActionProvider: { codeActionKinds: ['quickfix'], resolveProvider: true },
             executeCommandProvider: {
                 commands: ['tensorlift.liftAll', 'tensorlift.showProof', 'tensorlift.recheckProof', 'fake.log', 'fake.progress'],
             },
@@ -59,6 +62,36 @@ connection.onRequest('workspace/executeCommand', async (params: { command: strin
         default:
             return null;
     }
+});
+
+interface CodeActionParams {
+    textDocument: { uri: string };
+    range: unknown;
+    context: { diagnostics: unknown[]; only?: string[] };
+}
+
+connection.onRequest('textDocument/codeAction', (params: CodeActionParams) => {
+    log.codeActions.push(params);
+    return [
+        { title: 'Lift to numpy (proved)', kind: 'quickfix', diagnostics: params.context.diagnostics, data: { uri: params.textDocument.uri, unit: 0 } },
+        { title: 'Show lifting options', command: 'tensorlift.liftAll', arguments: [params.textDocument.uri] },
+    ];
+});
+
+connection.onRequest('codeAction/resolve', (action: { data: { uri: string } }) => {
+    log.resolved.push(action.data);
+    return {
+        ...action,
+        edit: {
+            documentChanges: [
+                {
+                    textDocument: { uri: action.data.uri, version: null },
+                    edits: [{ range: { start: { line: 1, character: 0 }, end: { line: 3, character: 1 } }, newText: 'C = A @ B' }],
+                },
+                { kind: 'create', uri: action.data.uri + '.proof.smt2', options: { ignoreIfExists: true } },
+            ],
+        },
+    };
 });
 
 connection.onRequest('shutdown', () => null);

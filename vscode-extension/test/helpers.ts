@@ -79,6 +79,7 @@ export interface VscodeStub {
     outputChannels: StubOutputChannel[];
     statusItems: StubStatusItem[];
     progressTitles: string[];
+    appliedEdits: unknown[];
     changeSettings(changes: Record<string, unknown>): void;
     reset(): void;
     document(uri: unknown, languageId: string, text?: string): StubDocument;

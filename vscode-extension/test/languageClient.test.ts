@@ -22,6 +22,12 @@ interface ServerLog {
     configuration?: unknown[];
     didChangeConfiguration: { tensorlift?: { budget?: number } }[];
     commands: { command: string; arguments: unknown }[];
+    codeActions: {
+        textDocument: { uri: string };
+        range: unknown;
+        context: { diagnostics: { source?: string; message: string; range: unknown }[]; only?: string[]; triggerKind?: number };
+    }[];
+    resolved: unknown[];
 }
 
 const SETTINGS: Record<string, unknown> = {
@@ -117,6 +123,47 @@ describe('the language client against a real server process', () => {
         assert.deepEqual(answer, { certificate: '(check-sat)', status: 'proved' });
         const log = await serverLog();
         assert.deepEqual(log.commands.find((c) => c.command === SERVER_COMMANDS.showProof)?.arguments, [uri, { line: 2, character: 5 }]);
+    });
+
+    it('asks for quick fixes with the diagnostics, then resolves and applies the chosen one', async () => {
+        const uri = vscodeApi.Uri.file('/w/kernel.c');
+        const document = stub.document(uri, 'c', 'for (...) {}\n') as unknown as vscodeApi.TextDocument;
+        const diagnostic = new vscodeApi.Diagnostic(new vscodeApi.Range(1, 0, 3, 1), 'liftable: matmul', vscodeApi.DiagnosticSeverity.Hint);
+        diagnostic.source = 'tensorlift';
+        diagnostic.code = 'liftable';
+
+        const actions = await client.codeActions(document, new vscodeApi.Range(2, 4, 2, 4), [diagnostic]);
+        assert.deepEqual(
+            actions.map((a) => a.title),
+            ['Lift to numpy (proved)'],
+            'bare Command results are dropped',
+        );
+
+        let log = await serverLog();
+        const request = log.codeActions.at(-1);
+        assert.equal(request?.textDocument.uri, 'file:///w/kernel.c');
+        assert.deepEqual(request?.range, { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } });
+        assert.deepEqual(request?.context.only, ['quickfix']);
+        assert.equal(request?.context.triggerKind, 1);
+        assert.equal(request?.context.diagnostics.length, 1);
+        assert.equal(request?.context.diagnostics[0]?.source, 'tensorlift');
+        assert.equal(request?.context.diagnostics[0]?.message, 'liftable: matmul');
+
+        const [lift] = actions;
+        assert.ok(lift);
+        assert.equal(await client.applyCodeAction(lift), true);
+        log = await serverLog();
+        assert.deepEqual(log.resolved, [{ uri: 'file:///w/kernel.c', unit: 0 }]);
+        const applied = stub.appliedEdits.at(-1) as { operations: { op: string; uri: string; edits?: { newText: string; range: { start: { line: number } } }[] }[] };
+        assert.deepEqual(
+            applied.operations.map((o) => [o.op, o.uri]),
+            [
+                ['edit', 'file:///w/kernel.c'],
+                ['createFile', 'file:///w/kernel.c.proof.smt2'],
+            ],
+        );
+        assert.equal(applied.operations[0]?.edits?.[0]?.newText, 'C = A @ B');
+        assert.equal(applied.operations[0]?.edits?.[0]?.range.start.line, 1);
     });
 
     it('reports work-done progress of the server to the status bar', async () => {

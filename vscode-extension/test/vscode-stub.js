@@ -217,6 +217,39 @@ for (const [name, value] of Object.entries({
     CodeActionKind[name] = new CodeActionKind(value);
 }
 
+class TextEdit {
+    constructor(range, newText) {
+        this.range = range;
+        this.newText = newText;
+    }
+}
+
+/** Records its operations in order: `{op: 'edit', uri, edits}` / `{op: 'createFile', uri}` / ... */
+class WorkspaceEdit {
+    constructor() {
+        this.operations = [];
+    }
+    set(uri, edits) {
+        const plain = edits.map((e) => (Array.isArray(e) ? e[0] : e));
+        this.operations.push({ op: 'edit', uri: uri.toString(), edits: plain });
+    }
+    replace(uri, range, newText) {
+        this.operations.push({ op: 'edit', uri: uri.toString(), edits: [new TextEdit(range, newText)] });
+    }
+    insert(uri, position, newText) {
+        this.replace(uri, new Range(position, position), newText);
+    }
+    createFile(uri, options) {
+        this.operations.push({ op: 'createFile', uri: uri.toString(), options });
+    }
+    renameFile(oldUri, newUri, options) {
+        this.operations.push({ op: 'renameFile', uri: oldUri.toString(), newUri: newUri.toString(), options });
+    }
+    deleteFile(uri, options) {
+        this.operations.push({ op: 'deleteFile', uri: uri.toString(), options });
+    }
+}
+
 /** An event nobody fires: the language client subscribes to many of these. */
 function quietEvent() {
     return () => new Disposable();
@@ -249,6 +282,8 @@ const stub = {
     configurationListeners: new EventEmitter(),
     extensions: new Map(),
     progressTitles: [],
+    /** WorkspaceEdits passed to `workspace.applyEdit`. */
+    appliedEdits: [],
 
     /** Fire `onDidChangeConfiguration` for the given changed keys. */
     changeSettings(changes) {
@@ -284,6 +319,7 @@ const stub = {
         stub.configurationListeners = new EventEmitter();
         stub.extensions.clear();
         stub.progressTitles.length = 0;
+        stub.appliedEdits.length = 0;
     },
 
     /** A text document for tests: `{uri, languageId, getText()}`. */
@@ -369,6 +405,8 @@ const vscode = {
     TypeHierarchyItem,
     CancellationError,
     CodeActionKind,
+    TextEdit,
+    WorkspaceEdit,
     LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
     version: '1.91.0',
     env: { appName: 'vscode-stub', language: 'en', machineId: 'stub', openExternal: () => Promise.resolve(true) },
@@ -476,7 +514,8 @@ const vscode = {
             const text = await provider.provideTextDocumentContent(uri, { isCancellationRequested: false });
             return stub.document(uri, 'plaintext', text);
         },
-        applyEdit() {
+        applyEdit(edit) {
+            stub.appliedEdits.push(edit);
             return Promise.resolve(true);
         },
     },
@@ -500,6 +539,9 @@ const vscode = {
         match(selector, document) {
             const filters = Array.isArray(selector) ? selector : [selector];
             return filters.some((f) => (typeof f === 'string' ? f === document.languageId : (!f.language || f.language === document.languageId) && (!f.scheme || f.scheme === document.uri.scheme))) ? 10 : 0;
+        },
+        registerCodeActionsProvider() {
+            return new Disposable();
         },
         getDiagnostics(uri) {
             return stub.diagnostics.get(uri.toString()) ?? [];
