@@ -46,7 +46,7 @@ def test_enumeration_finds_planted_programs(source: str, language: Language, nee
 
 
 def test_reversed_dot_product_pairs_the_right_elements() -> None:
-    unit, candidate, _ = first_candidate(REVERSED_DOT_PY, Language.PYTHON)
+    _, candidate, _ = first_candidate(REVERSED_DOT_PY, Language.PYTHON)
     assert candidate is not None
     accesses = {show(e) for s in candidate.program.statements for e in _walk(s.value) if isinstance(e, T.Access)}
     assert any("- 1 -" in a or "n - i" in a or "- i" in a for a in accesses), accesses
