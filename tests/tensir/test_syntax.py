@@ -36,7 +36,7 @@ ENV: Env = {
 }
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
 def test_print_then_parse_is_identity(case: tuple[Program, Env]) -> None:
     program, env = case
@@ -45,7 +45,7 @@ def test_print_then_parse_is_identity(case: tuple[Program, Env]) -> None:
     assert parse(text, env) == program, text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs().flatmap(lambda case: exprs(case[1], ("i", "j")).map(lambda e: (e, case[1]))))
 def test_print_then_parse_expr_is_identity(case: tuple[object, Env]) -> None:
     expr, env = case

@@ -534,7 +534,8 @@ class _Parser:
         negated = self.at("-")
         literal_at = 1 if negated else 0
         token = self.peek(literal_at)
-        is_literal = token.kind == "num" or (token.kind == "name" and token.text in _LITERAL_NAMES)
+        numeric = token.kind == "num" or token.text in ("inf", "nan")
+        is_literal = numeric or (not negated and token.text in ("true", "false"))
         if is_literal and self.at(")", literal_at + 1) and token.text not in self.bound:
             if negated:
                 self.next()
