@@ -328,7 +328,9 @@ class Translator:
                 if template is None:
                     raise Refused(f"{tg.name} has no function for {fn}()")
                 expanded, union = self.align(*vals)
-                code = template.format(*(_paren(v, UNARY) if template.count("{0}") else v.code for v in expanded))
+                bare = all(re.search(r"(\(|, )\{\d\}[),]", template[max(0, m.start() - 2):m.end() + 1])
+                           for m in re.finditer(r"\{\d\}", template))
+                code = template.format(*(v.code if bare else _paren(v, UNARY) for v in expanded))
                 return Val(code, union, ATOM if _atomic(code) else MUL, dtype)
             case t.Select(cond, then, else_, dtype):
                 vc, vt, ve = self.expr(cond), self.expr(then), self.expr(else_)

@@ -1,0 +1,7 @@
+# rules: jax.clip
+# precondition: jax_enable_x64 is on (JAX otherwise computes 64-bit types in 32 bits)
+import jax.numpy as jnp
+
+def clamp(a, lo, hi, n):
+    r = jnp.array(jnp.broadcast_to(jnp.clip(a[:n], lo, hi), (n,)))
+    return r

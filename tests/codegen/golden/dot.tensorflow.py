@@ -1,0 +1,6 @@
+# rules: tensorflow.dot
+import tensorflow as tf
+
+def dot(a, b, alpha, n):
+    s = float(alpha * tf.tensordot(a[:n], b[:n], 1))
+    return s

@@ -1,0 +1,6 @@
+# rules: (fallback)
+import mlx.core as mx
+
+def elementwise_float(a, b, n):
+    r = (a[:n] + b[:n] * 2.0 - a[:n] / (mx.abs(b[:n]) + 1.0)) * -a[:n]
+    return r

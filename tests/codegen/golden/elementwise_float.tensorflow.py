@@ -1,0 +1,6 @@
+# rules: (fallback)
+import tensorflow as tf
+
+def elementwise_float(a, b, n):
+    r = (a[:n] + b[:n] * 2.0 - a[:n] / (tf.abs(b[:n]) + 1.0)) * -a[:n]
+    return r

@@ -1,0 +1,6 @@
+# rules: (fallback)
+import torch
+
+def elementwise_float(a, b, n):
+    r = (a[:n] + b[:n] * 2.0 - a[:n] / (torch.abs(b[:n]) + 1.0)) * -a[:n]
+    return r

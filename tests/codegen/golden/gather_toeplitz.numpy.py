@@ -1,0 +1,6 @@
+# rules: (fallback)
+import numpy as np
+
+def gather_toeplitz(a, m, n):
+    T = a[np.arange(0, m)[:, None] + np.arange(0, n)]
+    return T

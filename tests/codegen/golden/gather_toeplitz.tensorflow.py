@@ -1,0 +1,1 @@
+# refused: tensorflow: the access a(...) needs a gather with index arithmetic that is not a slice; not supported for this target

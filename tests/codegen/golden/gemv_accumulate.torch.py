@@ -1,0 +1,6 @@
+# rules: torch.gemv-accumulate
+import torch
+
+def gemv_accumulate(A, x, y, m, n):
+    y[:m] += A[:m, :n] @ x[:n]
+    return y

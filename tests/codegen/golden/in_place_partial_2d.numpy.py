@@ -1,0 +1,6 @@
+# rules: (fallback)
+import numpy as np
+
+def in_place_partial_2d(A, B, m, n):
+    B[1:m, :n] = B[1:m, :n] * 2 + A[:n, 1:m].T
+    return B

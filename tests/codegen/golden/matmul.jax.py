@@ -1,0 +1,7 @@
+# rules: jax.matmul
+# precondition: jax_enable_x64 is on (JAX otherwise computes 64-bit types in 32 bits)
+import jax.numpy as jnp
+
+def matmul(A, B, m, n, p):
+    C = A @ B
+    return C

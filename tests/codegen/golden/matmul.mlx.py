@@ -1,0 +1,6 @@
+# rules: mlx.matmul
+import mlx.core as mx
+
+def matmul(A, B, m, n, p):
+    C = A @ B
+    return C

@@ -1,0 +1,6 @@
+# rules: torch.matmul
+import torch
+
+def matmul(A, B, m, n, p):
+    C = A @ B
+    return C

@@ -1,0 +1,9 @@
+# rules: mlx.max, mlx.sum
+import mlx.core as mx
+
+def softmax_pieces(x, n):
+    xmax = float(mx.max(x[:n]))
+    e = mx.exp(x[:n] - xmax)
+    z = float(mx.sum(e))
+    p = e / z
+    return xmax, e, z, p

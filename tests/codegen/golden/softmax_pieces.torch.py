@@ -1,0 +1,9 @@
+# rules: torch.max, torch.sum
+import torch
+
+def softmax_pieces(x, n):
+    xmax = float(torch.max(x[:n]))
+    e = torch.exp(x[:n] - xmax)
+    z = float(torch.sum(e))
+    p = e / z
+    return xmax, e, z, p

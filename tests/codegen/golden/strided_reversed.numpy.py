@@ -1,0 +1,6 @@
+# rules: (fallback)
+import numpy as np
+
+def strided_reversed(a, o, n):
+    o[:2 * n:2] = a[:n][::-1]
+    return o
