@@ -179,3 +179,20 @@ def test_missing_brace_at_end_of_file_marks_the_function() -> None:
     functions, errors = parse(b"void f(int n, int *a) {\n  for (int i = 0; i < n; i++) a[i] = 0;\n")
     assert errors and len(functions) == 1
     assert reasons(functions[0].body) == ["line 2: syntax error: missing `}`"]
+
+
+_TOKENS = [
+    "for", "(", ")", "{", "}", ";", "int", "float", "i", "j", "n", "a", "x", "p", "*", "+", "-", "/", "%", "=",
+    "+=", "++", "--", "<", "<=", ">", "!=", "0", "1", "2.5f", "[", "]", "if", "else", "return", "?", ":", ",",
+    "&", "&&", "||", "!", "sqrt", "std::vector<int>", "v", "push_back", ".", "size", "auto", "&", "malloc",
+    "sizeof", "new", "while", "break", "->", "\n", "#define N 4\n", "static", "const", "MIN",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=60), st.sampled_from([Language.C, Language.CPP]))
+def test_random_token_soup_in_a_function_never_crashes(tokens: list[str], language: Language) -> None:
+    source = "int h(int q) { return q + 1; }\nvoid f(int n, int *a, float *x, int *p) {\n  int i, j;\n  "
+    source += " ".join(tokens) + "\n}\n"
+    functions, _ = parse(source.encode(), language)
+    assert functions, "the function definition is still found"
