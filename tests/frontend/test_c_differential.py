@@ -44,6 +44,18 @@ void kernel(int n, const int *a, int *d) {
   for (int i = n - 1; i >= 1; i--) *p++ = a[i] + i;
   for (int i = 0; i < 1; i++) *p++ = 5;
 }""", "kernel(n, a, d)", {"n": 6}, {"a": (6,), "d": (7,)}, ("d",)),
+    Case("loop_forms_and_reset_pointers", Language.C, """
+#define W 2
+void kernel(int n, int m, int *a, const int *b, int *s) {
+  int i, j, *p;
+  for (i = 0; i != n; i++) s[i] = 0;
+  for (i = 0; i + W <= n; i += 1) {
+    p = a + i * m;
+    for (j = m - 1; j >= 0; --j) s[i] += p[j] * (j % 2 ? -1 : 1);
+  }
+  for (i = 1; n > i; i += 3) { s[i] /= 3; s[i] %= 5; }
+  for (i = 0; i < n; i++) *a++ += *b++;
+}""", "kernel(n, m, a, b, s)", {"n": 5, "m": 3}, {"a": (15,), "b": (5,), "s": (5,)}, ("a", "s")),
     Case("pointer_walk_nested_step", Language.C, """
 void kernel(int n, int m, const int *x, int *y) {
   int *p = y;
