@@ -55,6 +55,8 @@ export class ServerController implements vscode.Disposable {
     current: ServerCommand | undefined;
     /** The last discovery, kept for the tooltip, the output and tests. */
     lastDiscovery: DiscoveryResult | undefined;
+    /** The Python that `install()` put tensorlift into; tried in place of the Python extension's when that has none. */
+    installedInto: string | undefined;
 
     constructor(private readonly deps: ControllerDeps) {
         this.progress = new ProgressTracker(() => this.render());
@@ -246,9 +248,6 @@ export class ServerController implements vscode.Disposable {
         await this.restart();
         return true;
     }
-
-    /** The Python that `install()` put tensorlift into; tried in place of the Python extension's when that has none. */
-    installedInto: string | undefined;
 
     dispose(): void {
         void this.stop();

@@ -25,6 +25,7 @@ const manifest = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as {
     main: string;
     engines: { vscode: string };
     devDependencies: Record<string, string>;
+    capabilities: { untrustedWorkspaces: { supported: string | boolean; restrictedConfigurations: string[] } };
     contributes: { commands: { command: string; title: string; category: string }[] };
 };
 
@@ -152,6 +153,13 @@ describe('package.json', () => {
     it('pins @types/vscode to the engine', () => {
         const engine = manifest.engines.vscode.replace(/^\^/, '');
         assert.equal(manifest.devDependencies['@types/vscode']?.replace(/^[~^]/, ''), engine);
+    });
+
+    it('ignores workspace values of the settings that pick the program or the endpoint in untrusted workspaces', () => {
+        const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+        for (const key of ['tensorlift.path', 'tensorlift.interpreter', 'tensorlift.llm.baseUrl', 'tensorlift.llm.apiKeyEnv']) {
+            assert.ok(restricted.includes(key), key);
+        }
     });
 
     it('gives every command a title in the tensorlift category', () => {
