@@ -58,6 +58,14 @@ class Version:
     statement: t.Statement
     term: z3.ExprRef
     targets: tuple[TargetMap, ...]
+    positions: tuple[z3.ArithRef, ...] = ()  # the index constants `covered` is stated over
+    covered: z3.BoolRef | None = None  # positions the statement writes (None for scalars)
+
+    def covers(self, at: list[z3.ArithRef]) -> z3.BoolRef:
+        """Whether the statement writes position `at`."""
+        if self.covered is None:
+            return z3.BoolVal(True)
+        return z3.substitute(self.covered, *zip(self.positions, at, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +89,19 @@ class CandidateModel:
     final: dict[str, z3.ExprRef] = field(default_factory=dict)
     extents: dict[str, tuple[z3.ArithRef, ...]] = field(default_factory=dict)  # of targets it creates
     reductions: list[Reduction] = field(default_factory=list)
+    scales: list[Scale] = field(default_factory=list)
     nonempty: list[z3.BoolRef] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)  # human-readable, for the certificate
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """`factor * red` in the candidate (a sum times something that does not depend on its variable): a kernel may
+    accumulate `factor * element` instead, which equals it by distributivity, one step at a time."""
+
+    reduction: Reduction
+    factor: Callable[[Env], z3.ExprRef]  # in `dtype`
+    dtype: DType  # of the product
 
 
 class CandidateTranslator:
@@ -142,13 +161,15 @@ class CandidateTranslator:
             self.model.extents[st.target] = tuple(self.index(loop.hi, env) - self.index(loop.lo, env)
                                                   for loop in st.domain)
             old = self.syms.fresh_array(f"undef_{st.target}", rank, st.dtype)
-        term = z3.Lambda(ks, z3.If(z3.And(*inside), value, z3.Select(old, *ks)))
-        self._set(index, st, term, maps)
+        covered = z3.And(*inside)
+        term = z3.Lambda(ks, z3.If(covered, value, z3.Select(old, *ks)))
+        self._set(index, st, term, maps, tuple(ks), covered)
 
-    def _set(self, index: int, st: t.Statement, term: z3.ExprRef, maps: tuple[TargetMap, ...]) -> None:
+    def _set(self, index: int, st: t.Statement, term: z3.ExprRef, maps: tuple[TargetMap, ...],
+             positions: tuple[z3.ArithRef, ...] = (), covered: z3.BoolRef | None = None) -> None:
         self.state[st.target] = term
         self.dtypes[st.target] = st.dtype
-        self.model.versions.setdefault(st.target, []).append(Version(index, st, term, maps))
+        self.model.versions.setdefault(st.target, []).append(Version(index, st, term, maps, positions, covered))
 
     def _target_map(self, expr: t.Expr, names: list[str], zero: Env) -> TargetMap:
         coeffs = _linear(expr)
@@ -214,6 +235,9 @@ class CandidateTranslator:
                 common = operand_dtype(op, lhs.dtype, rhs.dtype)
                 a = self._convert(self.value(lhs, env), lhs.dtype, common)
                 b = self._convert(self.value(rhs, env), rhs.dtype, common)
+                if op is BinOp.MUL:
+                    self._note_scale(lhs, rhs, common, env)
+                    self._note_scale(rhs, lhs, common, env)
                 return self.sem.binop(op, a, b, common, dtype)
             case t.Unary(op, operand, dtype):
                 inner = self.value(operand, env)
@@ -238,6 +262,20 @@ class CandidateTranslator:
                 return reduction.at(env, lo, hi)
             case _:
                 assert_never(e)
+
+    def _note_scale(self, red: t.Expr, factor: t.Expr, dtype: DType, env: Env) -> None:
+        if not isinstance(red, t.Reduce) or red.op is not ReduceOp.SUM or red.var in _idx_names(factor):
+            return
+        reduction = self._cache.get((id(red), self._statement))
+        if reduction is None:
+            return
+        captured, snapshot = dict(env), self._snapshot()
+
+        def scaled(bindings: Env) -> z3.ExprRef:
+            with snapshot:
+                return self._convert(self.value(factor, {**captured, **bindings}), factor.dtype, dtype)
+
+        self.model.scales.append(Scale(reduction, scaled, dtype))
 
     def _reduction(self, e: t.Reduce, env: Env) -> Reduction:
         key = (id(e), self._statement)
@@ -264,10 +302,11 @@ class CandidateTranslator:
             body = z3.If(hi <= lo, self.sem.const(identity, e.dtype), combine)
         z3.RecAddDefinition(func, [lo, hi, *params.values()], body)
         definition = Definition(func, (lo, hi, *params.values()), body)
-        captured = dict(env)
+        captured, snapshot = dict(env), self._snapshot()
 
         def lower(bindings: Env) -> z3.ArithRef:
-            return self.index(e.lo, {**captured, **bindings})
+            with snapshot:
+                return self.index(e.lo, {**captured, **bindings})
 
         reduction = Reduction(func, e, free, self._statement, lower, definition)
         self._cache[key] = reduction
@@ -276,8 +315,28 @@ class CandidateTranslator:
                                       f"{e.var} in lo:hi, peeled at hi - 1")
         return reduction
 
+    def _snapshot(self) -> _State:
+        """The translator's state now, to evaluate against later (hypotheses are built after the whole run)."""
+        return _State(self, dict(self.state), dict(self.ints))
+
     def _convert(self, term: z3.ExprRef, source: DType, target: DType) -> z3.ExprRef:
         return self.sem.convert(term, source, target)
+
+
+class _State:
+    """A context manager that puts a translator back into an earlier state, and restores it after."""
+
+    def __init__(self, translator: CandidateTranslator, state: dict[str, z3.ExprRef],
+                 ints: dict[str, z3.ArithRef]) -> None:
+        self.translator, self.state, self.ints = translator, state, ints
+        self.saved: list[tuple[dict[str, z3.ExprRef], dict[str, z3.ArithRef]]] = []
+
+    def __enter__(self) -> None:
+        self.saved.append((self.translator.state, self.translator.ints))
+        self.translator.state, self.translator.ints = self.state, self.ints
+
+    def __exit__(self, *_: object) -> None:
+        self.translator.state, self.translator.ints = self.saved.pop()
 
 
 def _linear(e: t.Expr) -> dict[str, int] | None:

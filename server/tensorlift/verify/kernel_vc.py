@@ -31,8 +31,8 @@ import z3
 
 from ..common import BinOp, DType, UnOp
 from ..kernel import nodes as k
-from ..semantics import reduce_binop, reduce_identity
-from .candidate import CandidateModel, Reduction, Version, exact_quotient
+from ..semantics import Z3Semantics, reduce_binop, reduce_identity
+from .candidate import CandidateModel, Env, Reduction, Version, exact_quotient
 from .solving import Checker, Obligation, Outcome, ProofFailure
 from .symbols import Symbols, Unsupported, int_binop, operand_dtype
 
@@ -66,6 +66,21 @@ class Hyp:
     text: str
     at: Callable[[z3.ArithRef], z3.ExprRef]
     bind: Callable[[z3.ArithRef], dict[str, z3.ArithRef]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Series:
+    """What an accumulator may hold a prefix of: a reduction of the candidate, possibly times a factor."""
+
+    red: Reduction
+    factor: Callable[[Env], z3.ExprRef] | None
+    dtype: DType
+
+    def value(self, sem: Z3Semantics, bindings: Env, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ExprRef:
+        total = sem.convert(self.red.at(bindings, lo, hi), self.red.node.dtype, self.dtype)
+        if self.factor is None:
+            return total
+        return sem.binop(BinOp.MUL, self.factor(bindings), total, self.dtype, self.dtype)
 
 
 @dataclass
@@ -237,42 +252,45 @@ class KernelProver:
 
     # ------------------------------------------------------------------------------------------------ templates
 
+    def _series(self) -> list[_Series]:
+        plain = [_Series(red, None, red.node.dtype) for red in self.cand.reductions]
+        return plain + [_Series(sc.reduction, sc.factor, sc.dtype) for sc in self.cand.scales]
+
     def _accumulators(self, name: str, v0: z3.ExprRef, dtype: DType, ctx: Ctx,
                       place: Callable[[z3.ExprRef], z3.ExprRef], label: str) -> list[Hyp]:
         out: list[Hyp] = []
-        for red in self.cand.reductions:
-            if all(free in ctx.bindings for free in red.free):
-                out += self._accumulator_forms(red, name, v0, dtype, ctx, place, label)
+        for series in self._series():
+            if all(free in ctx.bindings for free in series.red.free):
+                out += self._accumulator_forms(series, name, v0, dtype, dict(ctx.bindings), place, label)
         return out
 
-    def _accumulator_forms(self, red: Reduction, name: str, v0: z3.ExprRef, dtype: DType, ctx: Ctx,
+    def _accumulator_forms(self, series: _Series, name: str, v0: z3.ExprRef, dtype: DType, bindings: Env,
                            place: Callable[[z3.ExprRef], z3.ExprRef], label: str) -> list[Hyp]:
-        """`v0 ⊕ red(lo, lo + t)`, `red(lo, lo + 1 + t)` (first element as the start value) and, where the
-        operator has an identity, `red(lo, lo + t)`."""
-        node, bindings, sem = red.node, dict(ctx.bindings), self.sem
+        """`v0 ⊕ s(lo, lo + t)`; for an unscaled reduction also `red(lo, lo + 1 + t)` (the first element as the
+        start value), `red(lo, lo + t)` where the operator has an identity, and for max/min
+        `red(lo, lo + max(t, 1))` (the first element as the start value, the loop starting at it)."""
+        red, sem = series.red, self.sem
+        node = red.node
         lo = red.lo(bindings)
         op = reduce_binop(node.op)
-        fn = red.func.name()
+        fn = red.func.name() if series.factor is None else f"factor * {red.func.name()}"
 
-        def part(offset: int, steps: z3.ArithRef) -> z3.ExprRef:
-            return sem.convert(red.at(bindings, lo, lo + offset + steps), node.dtype, dtype)
-
-        def onto(steps: z3.ArithRef) -> z3.ExprRef:
-            return place(sem.binop(op, v0, part(0, steps), dtype, dtype))
-
-        def first(steps: z3.ArithRef) -> z3.ExprRef:
-            return place(part(1, steps))
-
-        def plain(steps: z3.ArithRef) -> z3.ExprRef:
-            return place(part(0, steps))
+        def part(hi: z3.ArithRef) -> z3.ExprRef:
+            return sem.convert(series.value(sem, bindings, lo, hi), series.dtype, dtype)
 
         def binder(offset: int) -> Callable[[z3.ArithRef], dict[str, z3.ArithRef]]:
             return lambda steps: {node.var: lo + offset + steps}
 
-        forms = [Hyp(name, f"{label}0 {op.value} {fn}(lo, lo + t)", onto, binder(0)),
-                 Hyp(name, f"{fn}(lo, lo + 1 + t)", first, binder(1))]
+        forms = [Hyp(name, f"{label}0 {op.value} {fn}(lo, lo + t)",
+                     lambda steps: place(sem.binop(op, v0, part(lo + steps), dtype, dtype)), binder(0))]
+        if series.factor is not None:
+            return forms
+        forms.append(Hyp(name, f"{fn}(lo, lo + 1 + t)", lambda steps: place(part(lo + 1 + steps)), binder(1)))
         if reduce_identity(node.op, node.dtype) is not None:
-            forms.append(Hyp(name, f"{fn}(lo, lo + t)", plain, binder(0)))
+            forms.append(Hyp(name, f"{fn}(lo, lo + t)", lambda steps: place(part(lo + steps)), binder(0)))
+        else:
+            forms.append(Hyp(name, f"{fn}(lo, lo + max(t, 1))",
+                             lambda steps: place(part(lo + z3.If(steps >= 1, steps, 1))), binder(0)))
         return forms
 
     def _array_hyps(self, array: str, stores: list[tuple[k.Expr, ...]], loop: k.For, st: ExecState, ctx: Ctx,
@@ -311,7 +329,8 @@ class KernelProver:
         ks = [self.syms.fresh_int(f"{array}{d}") for d in range(len(version.targets))]
 
         def done(steps: z3.ArithRef) -> z3.BoolRef:
-            conds = [ks[d] == term for d, term in fixed]
+            # written by the first `steps` iterations; the candidate's domain bounds the dimensions inner loops own
+            conds = [version.covers(ks), *[ks[d] == term for d, term in fixed]]
             for d, coeff, offset in owned:
                 i, divides = exact_quotient(ks[d] - offset, coeff)  # the iteration that writes ks[d]
                 count, on_step = exact_quotient(i - lo, step)  # how many iterations before it
