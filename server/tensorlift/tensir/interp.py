@@ -28,6 +28,7 @@ from ..semantics import (
     ConcreteDomain,
     Domain,
     EvaluationError,
+    NumericModel,
     Z3Domain,
     reduce_binop,
     reduce_identity,
@@ -66,9 +67,25 @@ def run(program: Program, inputs: Mapping[str, Value], domain: Domain) -> dict[s
     return compile_program(program, domain)(inputs)
 
 
-@functools.lru_cache(maxsize=4096)
 def compile_program(program: Program, domain: Domain) -> Runner:
-    """`program` as a function of its inputs, for repeated runs over one domain."""
+    """`program` as a function of its inputs, for repeated runs over one domain (cached: concrete domains with
+    equal models share one compilation, since a `ConcreteDomain` holds nothing but its model)."""
+    if type(domain) is ConcreteDomain:
+        return _compile_concrete(program, domain.model)
+    return _compile_for(program, domain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_concrete(program: Program, model: NumericModel) -> Runner:
+    return _compile(program, ConcreteDomain(model))
+
+
+@functools.lru_cache(maxsize=256)
+def _compile_for(program: Program, domain: Domain) -> Runner:
+    return _compile(program, domain)
+
+
+def _compile(program: Program, domain: Domain) -> Runner:
     steps = [_Compiler(domain).statement(s) for s in program.statements]
     written = {s.target for s in program.statements}
 
@@ -183,6 +200,34 @@ _IDEAL_INT_OPS: dict[BinOp, Callable[[Any, Any], Any]] = {
 }
 
 
+_COMPARISONS: dict[BinOp, Callable[[Any, Any], bool]] = {
+    BinOp.LT: lambda a, b: a < b,
+    BinOp.LE: lambda a, b: a <= b,
+    BinOp.GT: lambda a, b: a > b,
+    BinOp.GE: lambda a, b: a >= b,
+    BinOp.EQ: lambda a, b: a == b,
+    BinOp.NE: lambda a, b: a != b,
+}
+
+
+def _integral(expr: Expr) -> bool:
+    """Whether `expr` is integer arithmetic over index variables, sizes and constants (`_Compiler.index`
+    computes it in Python integers)."""
+    match expr:
+        case Const(value, dtype):
+            return dtype.is_int and isinstance(value, int)
+        case Idx() | Dim():
+            return True
+        case Scalar(_, dtype):
+            return dtype.is_int
+        case Bin(op, lhs, rhs, dtype):
+            return op in _INT_OPS and dtype.is_int and _integral(lhs) and _integral(rhs)
+        case Unary(UnOp.NEG, operand, dtype) | Cast(operand, dtype):
+            return dtype.is_int and operand.dtype.is_int and _integral(operand)
+        case _:
+            return False
+
+
 class _Compiler:
     """Turns nodes into closures over (index variables, state) for one domain."""
 
@@ -191,6 +236,9 @@ class _Compiler:
         self.concrete = isinstance(domain, ConcreteDomain)
         # A Python number met by the Z3 domain (a size, a constant-filled array) is lifted into a z3 term.
         self.lift_numbers = isinstance(domain, Z3Domain)
+        model = domain.model if isinstance(domain, ConcreteDomain) else domain.semantics.model
+        # Index arithmetic in Python integers is exact only where the model's integers are.
+        self.ideal_ints = model.ints == "ideal"
 
     # --- statements
 
@@ -252,8 +300,24 @@ class _Compiler:
         f = self.value(expr)
         if expr.dtype is dtype:
             return f
+        fast = self._fast_cast(expr.dtype, dtype)
+        if fast is not None:
+            return lambda ix, st: fast(f(ix, st))
         cast, source = self.domain.cast, expr.dtype
         return lambda ix, st: cast(f(ix, st), source, dtype)
+
+    def _fast_cast(self, source: DType, target: DType) -> Callable[[Any], Any] | None:
+        """Conversions of the concrete domain that are one Python call (what `concrete_cast` computes for them:
+        `normalise`, with ideal integers); float -> int (truncation, NaN checks) keeps the general path."""
+        if type(self.domain) is not ConcreteDomain or not self.ideal_ints:
+            return None
+        if target is DType.BOOL:
+            return bool
+        if target.is_float:
+            return float
+        if not source.is_float:
+            return int
+        return None
 
     def value(self, expr: Expr) -> Eval:
         d = self.domain
@@ -273,6 +337,10 @@ class _Compiler:
                 return lambda ix, st: const(_tensor(st, tensor).shape[axis], dtype)
             case Access(tensor, indices, dtype):
                 return self._lifted(self._access(tensor, indices), dtype)
+            case Bin(op, _, _, _) if op.is_comparison or op.is_logical:
+                return self._lifted(self.condition(expr), DType.BOOL)
+            case Unary(UnOp.NOT, _, _):
+                return self._lifted(self.condition(expr), DType.BOOL)
             case Bin(op, lhs, rhs, dtype):
                 return self._bin(op, lhs, rhs, dtype)
             case Unary(op, operand, dtype):
@@ -287,8 +355,7 @@ class _Compiler:
                     return lambda ix, st: call(fn, (f(ix, st),), dtype)
                 return lambda ix, st: call(fn, tuple(f(ix, st) for f in fs), dtype)
             case Select(cond, then, else_, dtype):
-                return self._select(self.converted(cond, DType.BOOL), self.converted(then, dtype),
-                                    self.converted(else_, dtype))
+                return self._select(self.condition(cond), self.converted(then, dtype), self.converted(else_, dtype))
             case Cast(operand, dtype):
                 return self.converted(operand, dtype)
             case Reduce():
@@ -356,19 +423,56 @@ class _Compiler:
         fast = self._fast_arithmetic(op, common, dtype)
         if fast is not None:
             return lambda ix, st: fast(f(ix, st), g(ix, st))
-        if op in (BinOp.AND, BinOp.OR):
-            # Short-circuit where the domain can decide the left side, as C and Python do.
-            truth, decides = self.domain.truth, op is BinOp.OR
-            const = self.domain.const
-
-            def logical(ix: Indices, st: State) -> Any:
-                a = f(ix, st)
-                if truth(a) is decides:
-                    return const(decides, DType.BOOL)
-                return binop(op, a, g(ix, st), common, dtype)
-
-            return logical
         return lambda ix, st: binop(op, f(ix, st), g(ix, st), common, dtype)
+
+    # --- conditions
+
+    def condition(self, expr: Expr) -> Eval:
+        """A boolean: a Python bool where it is decided without the domain (comparisons of index arithmetic, and
+        `&&`, `||`, `!` of decided sides), otherwise a domain value of dtype bool."""
+        match expr:
+            case Bin(op, lhs, rhs, _) if op.is_comparison:
+                general = self._bin(op, lhs, rhs, DType.BOOL)
+                if not (self.ideal_ints and _integral(lhs) and _integral(rhs)):
+                    return general
+                f, g, compare = self.index(lhs), self.index(rhs), _COMPARISONS[op]
+
+                def indices_compared(ix: Indices, st: State) -> Any:
+                    try:
+                        return compare(f(ix, st), g(ix, st))
+                    except EvaluationError:  # a symbolic size: the domain's comparison says it
+                        return general(ix, st)
+
+                return indices_compared
+            case Bin(op, lhs, rhs, _) if op.is_logical:
+                return self._logical(op, self.condition(lhs), self.condition(rhs))
+            case Unary(UnOp.NOT, operand, _):
+                inner, unop = self.condition(operand), self.domain.unop
+
+                def negation(ix: Indices, st: State) -> Any:
+                    c = inner(ix, st)
+                    return (not c) if type(c) is bool else unop(UnOp.NOT, c, DType.BOOL)
+
+                return negation
+            case _:
+                return self.converted(expr, DType.BOOL)
+
+    def _logical(self, op: BinOp, f: Eval, g: Eval) -> Eval:
+        """`&&` / `||`, short-circuit where the left side is decided, as C and Python do."""
+        truth, binop, const, decides = self.domain.truth, self.domain.binop, self.domain.const, op is BinOp.OR
+
+        def logical(ix: Indices, st: State) -> Any:
+            a = f(ix, st)
+            if (a if type(a) is bool else truth(a)) is decides:
+                return decides
+            b = g(ix, st)
+            if type(a) is bool:  # a is decided, and not the deciding value: the result is b
+                return b
+            if type(b) is bool:
+                b = const(b, DType.BOOL)
+            return binop(op, a, b, DType.BOOL, DType.BOOL)
+
+        return logical
 
     def _fast_arithmetic(self, op: BinOp, operand: DType, result: DType) -> Callable[[Any, Any], Any] | None:
         """`+ - *` in the concrete domain without its generic dispatch: the same results as `concrete_binop`,
@@ -389,7 +493,7 @@ class _Compiler:
 
         def symbolic(ix: Indices, st: State) -> Any:
             c = cond(ix, st)
-            decided = truth(c)
+            decided = c if type(c) is bool else truth(c)
             if decided is None:
                 return select(c, then(ix, st), else_(ix, st))
             return then(ix, st) if decided else else_(ix, st)
