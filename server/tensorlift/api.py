@@ -104,7 +104,7 @@ def _with_code(unit: LiftUnit, source: bytes, options: LiftOptions, core: CoreRe
     if core.status is Status.NOT_LIFTED or core.program is None:
         return replace(base, seconds=time.monotonic() - started)
     from .codegen import Refusal, emit, load_packs
-    from .codegen.edits import edit_for
+    from .codegen.edits import PROOF_SLOT, edit_for
     from .tensir import nodes as T
     from .tensir.printer import show
 
@@ -121,5 +121,17 @@ def _with_code(unit: LiftUnit, source: bytes, options: LiftOptions, core: CoreRe
     if proof is not None and emitted.preconditions:
         proof = replace(proof, assumptions=proof.assumptions + tuple(emitted.preconditions))
     plan = edit_for(unit, emitted, source, unit.language, options.target)
+    module = plan.module.replace(PROOF_SLOT, proof_comment(core.status, proof, "# ")) if plan.module else None
     return replace(base, tensir=text, code=emitted.code, imports=tuple(emitted.imports), edits=tuple(plan.edits),
-                   module=plan.module, proof=proof, seconds=time.monotonic() - started)
+                   module=module, proof=proof, seconds=time.monotonic() - started)
+
+
+def proof_comment(status: Status, proof: Proof | None, prefix: str) -> str:
+    """What a rewrite says about its proof, as comment lines: the status and every assumption."""
+    if status is Status.VERIFIED:
+        head = "verified equivalent for all sizes (inductive proof)"
+    else:
+        head = f"verified equivalent for sizes up to {proof.bound if proof else '?'} per dimension (bounded check)"
+    lines = [f"{prefix}tensorlift: {head}"]
+    lines += [f"{prefix}  assuming {a}" for a in (proof.assumptions if proof else ())]
+    return "\n".join(lines)

@@ -107,19 +107,26 @@ def module_text(outcome: FileOutcome) -> str | None:
 
 
 def join_modules(modules: list[str]) -> str:
-    """One Python module from several units' modules: their import lines once, at the top, then each body."""
+    """One Python module from several units' modules: one docstring, their imports once, then each body."""
+    docstring: str | None = None
     imports: list[str] = []
     bodies: list[str] = []
     for module in modules:
-        body: list[str] = []
-        for line in module.splitlines():
-            if line.startswith(("import ", "from ")) and not body:
+        lines = module.strip("\n").splitlines()
+        if lines and lines[0].startswith('"""') and lines[0].endswith('"""') and len(lines[0]) > 3:
+            docstring = docstring or lines[0]
+            lines = lines[1:]
+        body_start = 0
+        for index, line in enumerate(lines):
+            if line.startswith(("import ", "from ")):
                 if line not in imports:
                     imports.append(line)
-            elif body or line.strip():
-                body.append(line)
-        bodies.append("\n".join(body).rstrip())
-    return "\n".join(imports) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
+                body_start = index + 1
+            elif line.strip() and not line.startswith(("import ", "from ")):
+                break
+        bodies.append("\n".join(lines[body_start:]).strip("\n"))
+    head = "\n\n".join(part for part in (docstring, "\n".join(imports)) if part)
+    return head + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
 
 
 def diff_for(outcome: FileOutcome, target: str) -> str:
