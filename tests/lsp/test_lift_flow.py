@@ -1,0 +1,143 @@
+"""Open → diagnostics → code action → resolve → applied edit, through a real server process."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from lsp_helpers import apply_text_edits, diagnostics, open_document
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+SAXPY_PY = textwrap.dedent('''\
+    """A saxpy in plain Python."""
+    import numpy as np
+
+
+    def saxpy(a, x, y, n):
+        for i in range(n):
+            y[i] = a * x[i] + y[i]
+        return y
+
+
+    if __name__ == "__main__":
+        x = np.arange(5, dtype=float)
+        y = np.ones(5)
+        print(saxpy(2.0, x, y, 5).tolist())
+''')
+
+DOT_C = textwrap.dedent('''\
+    double dot(int n, const double *x, const double *y)
+    {
+        double s = 0.0;
+        for (int i = 0; i < n; i++) {
+            s += x[i] * y[i];
+        }
+        return s;
+    }
+''')
+
+
+def has_loop(source: str) -> bool:
+    return any(isinstance(node, (ast.For, ast.While)) for node in ast.walk(ast.parse(source)))
+
+
+async def test_python_quick_fix_rewrites_the_loop(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "saxpy.py"
+    uri = open_document(client, path, SAXPY_PY)
+    found = await diagnostics(client, uri)
+    assert len(found) == 1
+    hint = found[0]
+    assert hint.source == "tensorlift" and hint.code == "liftable"
+    assert hint.severity == types.DiagnosticSeverity.Hint
+    assert "liftable to NumPy — verified for all sizes" in hint.message
+    assert "y(i)" in hint.message
+    assert hint.range.start.line == 5
+    assert set(hint.data) >= {"uri", "version", "unitId", "key"}
+
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), hint.range, types.CodeActionContext([hint])))
+    assert actions is not None
+    quick = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix]
+    assert [a.title for a in quick] == ["Lift to NumPy — verified for all sizes"]
+    assert quick[0].edit is None and quick[0].is_preferred
+
+    resolved = await client.code_action_resolve_async(quick[0])
+    assert resolved.edit is not None and resolved.edit.document_changes
+    source_edits = [c for c in resolved.edit.document_changes
+                    if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == uri]
+    assert len(source_edits) == 1 and source_edits[0].text_document.version == 1
+    new_text = apply_text_edits(SAXPY_PY, source_edits[0].edits)
+    assert not has_loop(new_text.split('if __name__')[0])
+    assert "# tensorlift: verified for all sizes (proof: .tensorlift/proofs/saxpy.saxpy-0.smt2)" in new_text
+
+    created = [c for c in resolved.edit.document_changes if isinstance(c, types.CreateFile)]
+    assert [Path(c.uri).name for c in created] == ["saxpy.saxpy-0.smt2"]
+    certificate = next(c for c in resolved.edit.document_changes
+                       if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == created[0].uri)
+    assert certificate.edits[0].new_text.startswith("; tensorlift-certificate")
+
+    path.write_text(new_text, "utf-8")
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[1.0, 3.0, 5.0, 7.0, 9.0]"
+
+
+async def test_c_source_gets_a_new_python_module(client: LanguageClient, tmp_path: Path) -> None:
+    path = tmp_path / "dot.c"
+    uri = open_document(client, path, DOT_C)
+    found = await diagnostics(client, uri)
+    assert "liftable to NumPy — verified for all sizes: s = sum(" in found[0].message
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), found[0].range,
+        types.CodeActionContext([found[0]], only=[types.CodeActionKind.RefactorRewrite])))
+    assert actions is not None and len(actions) == 1
+    assert isinstance(actions[0], types.CodeAction) and actions[0].kind == types.CodeActionKind.RefactorRewrite
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None and resolved.edit.document_changes
+    changes = resolved.edit.document_changes
+    created = [Path(c.uri).name for c in changes if isinstance(c, types.CreateFile)]
+    assert created == ["dot_numpy.py", "dot.dot-0.smt2"]
+    module_uri = next(c.uri for c in changes if isinstance(c, types.CreateFile) and c.uri.endswith("dot_numpy.py"))
+    module = next(c for c in changes if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == module_uri)
+    text = module.edits[0].new_text
+    assert "# tensorlift: verified for all sizes (proof: .tensorlift/proofs/dot.dot-0.smt2)" in text
+    assert "{proof}" not in text
+    namespace: dict[str, object] = {}
+    exec(compile(text, "dot_numpy.py", "exec"), namespace)
+    import numpy as np
+
+    function = next(v for k, v in namespace.items() if k.startswith("dot") and callable(v))
+    arguments = {"n": 3, "x": np.array([1.0, 2.0, 3.0]), "y": np.array([4.0, 5.0, 6.0]), "s": 0.0}
+    wanted = inspect.signature(function).parameters  # type: ignore[arg-type]
+    assert float(function(**{k: v for k, v in arguments.items() if k in wanted})) == 32.0  # type: ignore[operator]
+    assert not any(isinstance(c, types.TextDocumentEdit) and c.text_document.uri == uri for c in changes)
+
+
+async def test_a_unit_that_does_not_lift_gets_no_diagnostic_and_no_action(client: LanguageClient,
+                                                                          tmp_path: Path) -> None:
+    source = textwrap.dedent('''\
+        def walk(xs, n):
+            total = 0
+            for i in range(n):
+                print(xs[i])
+                total = total + xs[i]
+            return total
+
+
+        def double(x, y, n):
+            for i in range(n):
+                y[i] = 2 * x[i]
+            return y
+    ''')
+    uri = open_document(client, tmp_path / "mixed.py", source)
+    found = await diagnostics(client, uri)
+    assert [d.range.start.line for d in found] == [9]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), types.Range(types.Position(2, 0), types.Position(4, 0)),
+        types.CodeActionContext([])))
+    assert not actions
