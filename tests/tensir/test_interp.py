@@ -249,3 +249,28 @@ def test_z3_integer_division_kinds_match_python() -> None:
         trunc = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
         expected = trunc + 10 * (x // y) + 100 * (x - y * trunc) + 1000 * (x % y)
         assert z3.simplify(z3.substitute(term, (a, z3.IntVal(x)), (b, z3.IntVal(y)))).as_long() == expected
+
+
+def test_z3_symbolic_conditions_become_if_terms_and_decided_ones_pick_a_side() -> None:
+    x = np.array([z3.Real(f"x{i}") for i in range(3)], dtype=object)
+    t = z3.Int("t")
+    program = parse("y(i) = select(x(i) > 0.0 && i < t, x(i), 0.0) + select(i > 0, x(i - 1), 0.0)  for i in 0:n",
+                    env(x=(F64, 1), n=(I32, 0), t=(I32, 0)))
+    out = run(program, {"x": x, "n": 3, "t": t}, Z3Domain(Z3Semantics(NumericModel())))["y"]
+    for i in range(3):
+        relu = z3.If(z3.And(x[i] > 0, i < t), x[i], 0)
+        assert _proved(out[i] == relu + (x[i - 1] if i > 0 else 0))
+    assert not _proved(out[1] == z3.If(x[1] > 0, x[1], 0) + x[0])  # `i < t` is not dropped
+
+
+def test_z3_wrap32_terms_wrap_like_int32() -> None:
+    program = parse("c(i) = a(i) * b(i) + a(i)  for i in 0:n", env(a=(I32, 1), b=(I32, 1), n=(I32, 0)))
+    a = np.array([z3.BitVec(f"a{i}", 32) for i in range(2)], dtype=object)
+    b = np.array([z3.BitVec(f"b{i}", 32) for i in range(2)], dtype=object)
+    out = run(program, {"a": a, "b": b, "n": 2}, Z3Domain(Z3Semantics(NumericModel(ints="wrap32"))))["c"]
+    values_a, values_b = np.array([2**30, -7], dtype=np.int32), np.array([4, 3], dtype=np.int32)
+    with np.errstate(over="ignore"):
+        expected = values_a * values_b + values_a
+    for i in range(2):
+        pairs = [(a[i], z3.BitVecVal(int(values_a[i]), 32)), (b[i], z3.BitVecVal(int(values_b[i]), 32))]
+        assert z3.simplify(z3.substitute(out[i], *pairs)).as_signed_long() == int(expected[i])

@@ -151,11 +151,29 @@ def _check_new_target(statement: Statement) -> list[str]:
     errors = [f"is new, so the range of {loop.var} must start at 0" for loop in statement.domain
               if not (isinstance(loop.lo, Const) and loop.lo.value == 0)]
     # Its shape is the domain's extents, so they must be the same for every element.
-    no_indices = _Scope({}, frozenset())
     errors += [f"is new, so the range of {loop.var} must not depend on other domain variables"
-               for loop in statement.domain
-               if any("outside its scope" in e for e in _check_expr(loop.hi, no_indices))]
+               for loop in statement.domain if _index_variables(loop.hi) & set(variables)]
     return errors
+
+
+def _index_variables(expr: Expr) -> set[str]:
+    """The index variables `expr` mentions (bound inside it or not: enough to tell whether it uses a name)."""
+    match expr:
+        case Idx(name, _):
+            return {name}
+        case Const() | Scalar() | Dim():
+            return set()
+        case Access(_, parts, _) | Call(_, parts, _):
+            return set().union(*(_index_variables(p) for p in parts))
+        case Bin(_, lhs, rhs, _):
+            return _index_variables(lhs) | _index_variables(rhs)
+        case Unary(_, operand, _) | Cast(operand, _):
+            return _index_variables(operand)
+        case Select(cond, then, else_, _):
+            return _index_variables(cond) | _index_variables(then) | _index_variables(else_)
+        case Reduce(_, var, lo, hi, body, _):
+            return {var} | _index_variables(lo) | _index_variables(hi) | _index_variables(body)
+    assert_never(expr)
 
 
 def _check_index(expr: Expr, scope: _Scope) -> list[str]:
@@ -219,6 +237,8 @@ def _check_expr(expr: Expr, scope: _Scope) -> list[str]:
             errors = _check_index(lo, scope) + _check_index(hi, scope)
             if var in scope.env:
                 errors.append(f"index variable {var} shadows the tensor or scalar of the same name")
+            if var in scope.bound:
+                errors.append(f"index variable {var} is already bound")
             inner = _Scope(scope.env, scope.bound | {var})
             return errors + _check_expr(body, inner) + mismatch(reduce_dtype(op, body.dtype))
     assert_never(expr)
