@@ -24,7 +24,7 @@ import numpy as np
 import z3
 
 from ..common import BinOp, DType, Span, UnOp, promote
-from ..semantics import Domain, EvaluationError
+from ..semantics import ConcreteDomain, Domain, EvaluationError
 from .nodes import (
     Alloc,
     Assign,
@@ -151,6 +151,9 @@ class Interpreter:
         self.max_steps = max_steps
         self.steps = 0
         self.span: Span | None = None
+        model = domain.model if isinstance(domain, ConcreteDomain) else domain.semantics.model
+        # Index arithmetic is done directly only where integers are ideal; wrap32 keeps its wrap-around.
+        self.direct_ints = model.ints == "ideal"
 
     # --------------------------------------------------------------------------------------- array storage
 
@@ -191,7 +194,37 @@ class Interpreter:
         return value if source is target else self.domain.cast(value, source, target)
 
     def index(self, expr: Expr) -> int:
-        return self.domain.index(self.eval(expr))
+        known = self._known_int(expr) if self.direct_ints else None
+        return known if known is not None else self.domain.index(self.eval(expr))
+
+    def _known_int(self, expr: Expr) -> int | None:
+        """The value of an integer `+ - *` expression over constants, extents and variables that hold integer
+        constants (loop indices, sizes), computed directly: the common index needs neither the domain's
+        operators nor a Z3 simplification. None when it is anything else."""
+        match expr:
+            case Const(value, _):
+                return value if isinstance(value, int) and not isinstance(value, bool) else None
+            case Var(name, dtype):
+                if not dtype.is_int or name not in self.state.scalars:
+                    return None
+                value = self.state.scalars[name][0]
+                if isinstance(value, int) and not isinstance(value, bool):
+                    return value
+                if isinstance(value, z3.IntNumRef):
+                    return int(value.as_long())
+                return None
+            case Dim(array, axis, _):
+                return self.extent(array, axis)
+            case Bin(op, lhs, rhs, dtype) if dtype.is_int and op in (BinOp.ADD, BinOp.SUB, BinOp.MUL):
+                a = self._known_int(lhs)
+                b = self._known_int(rhs) if a is not None else None
+                if a is None or b is None:
+                    return None
+                return a + b if op is BinOp.ADD else a - b if op is BinOp.SUB else a * b
+            case Cast(operand, dtype) if dtype.is_int and operand.dtype.is_int:
+                return self._known_int(operand)
+            case _:
+                return None
 
     # ------------------------------------------------------------------------------------------------ expressions
 
