@@ -19,7 +19,6 @@ import {
     type ServerOptions,
     State,
     type StaticFeature,
-    TransportKind,
     WorkDoneProgress,
 } from 'vscode-languageclient/node';
 
@@ -65,10 +64,11 @@ export function createLanguageClient(server: ServerCommand, env: ClientEnvironme
     const settings = (scope?: vscode.Uri) => vscode.workspace.getConfiguration(SECTION, scope);
     const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
+    // No `transport`: with TransportKind.stdio the client appends `--stdio` to the arguments, which
+    // `tensorlift serve` does not take. Without it the client still talks over the process's stdin/stdout.
     const serverOptions: ServerOptions = {
         command: server.command,
         args: [...server.args],
-        transport: TransportKind.stdio,
         options: cwd ? { cwd } : {},
     };
 

@@ -6,6 +6,12 @@
 
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
+// Like `tensorlift serve`, take no arguments (the client must not add `--stdio`).
+if (process.argv.length > 2) {
+    process.stderr.write(`fake server: unrecognized arguments: ${process.argv.slice(2).join(' ')}\n`);
+    process.exit(2);
+}
+
 const connection = createMessageConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
 
 const log: {
@@ -24,6 +30,7 @@ connection.onRequest('initialize', (params: { initializationOptions?: unknown; c
     return {
         capabilities: {
             textDocumentSync: 1,
+            hoverProvider: true,
             codeActionProvider: { codeActionKinds: ['quickfix'], resolveProvider: true },
             executeCommandProvider: {
                 commands: ['tensorlift.liftAll', 'tensorlift.showProof', 'tensorlift.recheckProof', 'fake.log', 'fake.progress'],

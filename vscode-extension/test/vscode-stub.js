@@ -543,6 +543,12 @@ const vscode = {
         registerCodeActionsProvider() {
             return new Disposable();
         },
+        registerHoverProvider() {
+            return new Disposable();
+        },
+        registerCodeLensProvider() {
+            return new Disposable();
+        },
         getDiagnostics(uri) {
             return stub.diagnostics.get(uri.toString()) ?? [];
         },
