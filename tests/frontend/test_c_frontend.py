@@ -178,7 +178,7 @@ def test_unsigned_loop_counter_start_has_its_type() -> None:
         ("a[0] = g_table[n];", "`g_table` is not declared"),
         ("int i = 0; for (; i < n; i++) a[i] = 0;", "without an initialiser"),
         ("for (int i = 0; i < n; i = i * 2) a[i] = 0;", "does not step `i`"),
-        ("for (int i = 0, j = 0; i < n; i++) a[i] = j;", "several variables"),
+        ("int *p; for (int i = 0, *q = a; i < n; i++) a[i] = 0;", "does not declare integer scalars"),
     ],
 )
 def test_unsupported_constructs_name_themselves_and_their_line(snippet: str, words: str) -> None:
@@ -688,4 +688,20 @@ def test_vector_resize_and_assign_allocate() -> None:
     assert cpp(src) == (
         Alloc("v", (n,), I32, c(0), NOWHERE), assign(st("v", c(0)), c(1)),
         Alloc("w", (n,), F64, c(2.0, F64), NOWHERE),
+    )
+
+
+def test_for_initialiser_setting_other_scalars() -> None:
+    src = """
+    void f(std::vector<int>& v, int *a) {
+      for (int i = 0, m = v.size(); i < m; i++) v[i] = 0;
+      int j, k;
+      for (j = 1, k = 2; j < 5; j++) a[j] = k;
+    }"""
+    m_, k = v("m"), v("k")
+    assert cpp(src) == (
+        assign(VarRef("m", I32), Cast(Dim("v", 0), I32)),
+        loop("i", c(0), m_, 1, assign(st("v", i), c(0))),
+        assign(VarRef("k", I32), c(2)),
+        loop("j", c(1), c(5), 1, assign(st("a", j), k)),
     )

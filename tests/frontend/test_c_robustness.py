@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from tensorlift.common import Language, SourceError
 from tensorlift.frontend.c_family import parse_functions
+from tensorlift.frontend.c_loops import descendants
+from tensorlift.frontend.c_query import parser
 from tensorlift.kernel.nodes import For, If, KernelFunction, Stmt, Unsupported
 
 KERNELS = [
@@ -124,14 +126,20 @@ def test_ten_thousand_lines_well_under_a_second() -> None:
     )
     source = "".join(kernel.format(k=k) for k in range(1250)).encode()
     assert source.count(b"\n") == 10_000
-    best = float("inf")
+    best, reference = float("inf"), float("inf")
     for _ in range(3):  # best of three: the CPU is shared with other test runs
         start = time.process_time()
+        tree = parser(Language.C).parse(source)
+        nodes = sum(1 for _ in descendants(tree.root_node))
+        middle = time.process_time()
         functions, errors = parse(source)
-        best = min(best, time.process_time() - start)
-    assert len(functions) == 1250 and errors == ()
+        best, reference = min(best, time.process_time() - middle), min(reference, middle - start)
+    assert nodes > 90_000 and len(functions) == 1250 and errors == ()
     assert all(not reasons(f.body) for f in functions)
-    assert best < 1.0, f"{best:.2f} s of CPU for 10,000 lines"
+    # One second on an unloaded machine (where parsing and walking the tree take well under 0.1 s); on a
+    # machine so busy that this reference is slower, the budget grows with it.
+    budget = max(1.0, 10 * reference)
+    assert best < budget, f"{best:.2f} s of CPU for 10,000 lines (budget {budget:.2f} s)"
 
 
 @settings(max_examples=150, deadline=None)

@@ -28,7 +28,7 @@ def const_int(value: int, dtype: DType = DType.I32) -> Const:
 
 def int_value(e: Expr) -> int | None:
     """The value of an integer constant, else None."""
-    if isinstance(e, Const) and isinstance(e.value, int) and not isinstance(e.value, bool):
+    if type(e) is Const and type(e.value) is int:  # exact types: bool is an int subclass
         return e.value
     return None
 

@@ -12,7 +12,7 @@ tracked here, as expressions of the enclosing loop counters, and every access th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
@@ -182,7 +182,8 @@ def span_of(node: Node) -> Span:
 
 
 def moved(view: ViewSym, amount: Expr) -> ViewSym:
-    return replace(view, offset=add(view.offset, amount))
+    offset = add(view.offset, amount)
+    return ViewSym(view.base, view.dtype, view.rank, view.prefix, offset, view.pointer, view.poison)
 
 
 def placeholder_alloc(name: str, dtype: DType, stmt_span: Span) -> Alloc:

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ..common import BinOp, DType
-from ..kernel.nodes import Expr, Param
+from ..kernel.nodes import Assign, Expr, Param, VarRef
 from ..kernel.visit import free_vars
 from .c_arith import add, binary, const_int, convert, int_value, mul, sub
-from .c_context import Ctx, Loop, Reject, ScalarSym, ViewSym
+from .c_context import Ctx, Loop, Reject, ScalarSym, ViewSym, span_of
 from .c_exprs import expr
 from .c_query import identifier_nodes, written_names
 from .c_types import declared, operator, text, type_info
@@ -101,10 +101,11 @@ def mentions(e: Expr, names: set[str]) -> bool:
 # --------------------------------------------------------------------------------------------------- headers
 
 
-def header(ctx: Ctx, node: Node) -> tuple[Loop, list[Node]]:
-    """Normalise a `for` header; declares the loop variable in the current scope. Returns the loop and the extra
-    update expressions (`i++, p++`: the `p++`), which run at the end of each iteration."""
-    var, dtype, start = _init(ctx, node)
+def header(ctx: Ctx, node: Node) -> tuple[Loop, list[Node], list[Assign]]:
+    """Normalise a `for` header; declares the loop variable in the current scope. Returns the loop, the extra
+    update expressions (`i++, p++`: the `p++`), which run at the end of each iteration, and the assignments of
+    other scalars the initialiser makes (`int i = 0, n = v.size()`: `n = Dim(v, 0)`), which run before the loop."""
+    var, dtype, start, before = _init(ctx, node)
     condition = node.child_by_field_name("condition")
     if condition is None:
         raise Reject(node, "a `for` loop without a condition is not supported")
@@ -123,36 +124,53 @@ def header(ctx: Ctx, node: Node) -> tuple[Loop, list[Node]]:
             stop = sub(bound, const_int(1))
         case _:
             stop = bound
-    return Loop(var, dtype, convert(start, dtype), stop, step), extras
+    return Loop(var, dtype, convert(start, dtype), stop, step), extras, before
 
 
-def _init(ctx: Ctx, node: Node) -> tuple[str, DType, Expr]:
+def _init(ctx: Ctx, node: Node) -> tuple[str, DType, Expr, list[Assign]]:
+    """The counter (the first variable the initialiser sets), its start, and the other scalars it sets."""
     init = node.child_by_field_name("initializer")
     if init is None:
         raise Reject(node, "a `for` loop without an initialiser is not supported; start the counter in the header")
+    before: list[Assign] = []
     if init.type == "declaration":
-        declarators = init.children_by_field_name("declarator")
-        if len(declarators) != 1:
-            raise Reject(init, "a `for` header that declares several variables is not supported")
         base = type_info(init.child_by_field_name("type"))
-        decl = declared(base, declarators[0])
-        if decl is None or decl.rank or decl.init is None or (base.dtype is None and not base.auto):
-            raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
-        start = expr(ctx, decl.init)
-        dtype = start.dtype if base.dtype is None else base.dtype  # `auto i = 0u` takes its initialiser's type
-        if not dtype.is_int:
-            raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
-        ctx.declare(decl.name, ScalarSym(decl.name, dtype))
-        ctx.add_local(_scalar_local(decl.name, dtype))
-        return decl.name, dtype, start
-    if init.type == "assignment_expression" and operator(init) == "=":
-        left, right = init.child_by_field_name("left"), init.child_by_field_name("right")
+        counter: tuple[str, DType, Expr] | None = None
+        for declarator in init.children_by_field_name("declarator"):
+            decl = declared(base, declarator)
+            if decl is None or decl.rank or decl.init is None or (base.dtype is None and not base.auto):
+                raise Reject(init, f"the loop initialiser `{text(init)}` does not declare integer scalars")
+            value = expr(ctx, decl.init)
+            dtype = value.dtype if base.dtype is None else base.dtype  # `auto i = 0u` takes its value's type
+            if counter is None:
+                if not dtype.is_int:
+                    raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
+                counter = (decl.name, dtype, value)
+            else:
+                before.append(Assign(VarRef(decl.name, dtype), convert(value, dtype), span_of(init)))
+            ctx.declare(decl.name, ScalarSym(decl.name, dtype))
+            ctx.add_local(_scalar_local(decl.name, dtype))
+        if counter is None:
+            raise Reject(init, f"the loop initialiser `{text(init)}` declares nothing")
+        return (*counter, before)
+    parts = _comma_parts(init)
+    found: tuple[str, DType, Expr] | None = None
+    for part in parts:
+        left, right = part.child_by_field_name("left"), part.child_by_field_name("right")
         sym = ctx.lookup(text(left)) if left is not None and left.type == "identifier" else None
-        if isinstance(sym, ScalarSym) and not sym.deref and sym.dtype.is_int and right is not None:
-            return sym.name, sym.dtype, expr(ctx, right)
-    if init.type == "comma_expression":
-        raise Reject(init, "a `for` header that initialises several variables is not supported")
-    raise Reject(init, f"the loop initialiser `{text(init)}` is not an integer counter")
+        if part.type != "assignment_expression" or operator(part) != "=" or right is None:
+            raise Reject(part, f"the loop initialiser `{text(part)}` is not an assignment")
+        if not isinstance(sym, ScalarSym) or sym.deref:
+            raise Reject(part, f"the loop initialiser `{text(part)}` does not set a scalar")
+        value = expr(ctx, right)
+        if found is None:
+            if not sym.dtype.is_int:
+                raise Reject(init, f"the loop initialiser `{text(part)}` is not an integer counter")
+            found = (sym.name, sym.dtype, value)
+        else:
+            before.append(Assign(VarRef(sym.name, sym.dtype), convert(value, sym.dtype), span_of(part)))
+    assert found is not None  # _comma_parts returns at least one part
+    return (*found, before)
 
 
 def _scalar_local(name: str, dtype: DType) -> Param:
@@ -309,7 +327,7 @@ def _moves_in_loop(ctx: Ctx, node: Node, name: str, outer: Loop) -> Expr | None:
         return const_int(0)
     ctx.scopes.append({})
     try:
-        inner, extras = header(ctx, node)
+        inner, extras, _ = header(ctx, node)
         per: Expr | None = const_int(0)
         for part in ([body] if body is not None else []) + extras:
             moved_by = _moves(ctx, part, name, inner)

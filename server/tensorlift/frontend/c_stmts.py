@@ -638,7 +638,7 @@ def _for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
         raise Reject(node, "this `for` loop is incomplete")
     ctx.scopes.append({})
     try:
-        loop, extras = header(ctx, node)
+        loop, extras, before = header(ctx, node)
         bound_names = identifiers(ctx, node.child_by_field_name("condition")) - {loop.var}
         written = assigned_names(ctx, body_node)
         if loop.var in written:
@@ -662,6 +662,7 @@ def _for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     for name, (view, per) in carried.items():
         after = f"the pointer `{name}` is used after a loop that re-points it"
         ctx.update(name, moved(view, mul(trips(loop), per)) if per is not None else replace(view, poison=after))
+    out.extend(before)
     out.append(For(loop.var, loop.start, loop.stop, loop.step, tuple(body), span_of(node)))
 
 
