@@ -281,10 +281,18 @@ class KernelProver:
         def binder(offset: int) -> Callable[[z3.ArithRef], dict[str, z3.ArithRef]]:
             return lambda steps: {node.var: lo + offset + steps}
 
-        forms = [Hyp(name, f"{label}0 {op.value} {fn}(lo, lo + t)",
-                     lambda steps: place(sem.binop(op, v0, part(lo + steps), dtype, dtype)), binder(0))]
+        # purest first: the first form that is inductive is kept, and a pure one matches the candidate at exit
+        onto = Hyp(name, f"{label}0 {op.value} {fn}(lo, lo + t)",
+                   lambda steps: place(sem.binop(op, v0, part(lo + steps), dtype, dtype)), binder(0))
         if series.factor is not None:
-            return forms
+            return [onto]
+        forms = [Hyp(name, f"{fn}(lo, lo + 1 + t)", lambda steps: place(part(lo + 1 + steps)), binder(1))]
+        if reduce_identity(node.op, node.dtype) is not None:
+            forms.append(Hyp(name, f"{fn}(lo, lo + t)", lambda steps: place(part(lo + steps)), binder(0)))
+        else:
+            forms.append(Hyp(name, f"{fn}(lo, lo + max(t, 1))",
+                             lambda steps: place(part(lo + z3.If(steps >= 1, steps, 1))), binder(0)))
+        return [*forms, onto]
         forms.append(Hyp(name, f"{fn}(lo, lo + 1 + t)", lambda steps: place(part(lo + 1 + steps)), binder(1)))
         if reduce_identity(node.op, node.dtype) is not None:
             forms.append(Hyp(name, f"{fn}(lo, lo + t)", lambda steps: place(part(lo + steps)), binder(0)))
@@ -551,20 +559,22 @@ def _effects(body: tuple[k.Stmt, ...]) -> tuple[set[str], dict[str, list[tuple[k
 
 
 def _temporaries(body: tuple[k.Stmt, ...]) -> set[str]:
-    """Scalars every iteration of `body` assigns before reading them: unconditionally at its top level, or as
-    temporaries of an inner loop (`for j { t = 0; for k { t += ... } c[j] = t; }` makes `t` one of the outer
-    loop's too). Their value at the loop head does not matter."""
+    """Scalars every iteration of `body` assigns before reading them: unconditionally at its top level, on both
+    branches of an `if`, or as temporaries of an inner loop (`for j { t = 0; for k { t += ... } c[j] = t; }`
+    makes `t` one of the outer loop's too). Their value at the loop head does not matter."""
     defined: set[str] = set()
     read_first: set[str] = set()
     for stmt in body:
+        local: set[str] = set()
         if isinstance(stmt, k.For):
             local = _temporaries(stmt.body)
-            read_first |= (_stmt_vars(stmt) - local) - defined
-            defined |= local - read_first
-            continue
-        read_first |= _stmt_vars(stmt) - defined
+        elif isinstance(stmt, k.If):
+            local = _temporaries(stmt.then) & _temporaries(stmt.else_)
+            read_first |= _vars(stmt.cond) - defined
+        read_first |= (_stmt_vars(stmt) - local) - defined
         if isinstance(stmt, k.Assign) and isinstance(stmt.target, k.VarRef) and stmt.target.name not in read_first:
-            defined.add(stmt.target.name)
+            local = {stmt.target.name}
+        defined |= local - read_first
     return defined - read_first
 
 
