@@ -705,3 +705,11 @@ def test_for_initialiser_setting_other_scalars() -> None:
         assign(VarRef("k", I32), c(2)),
         loop("j", c(1), c(5), 1, assign(st("a", j), k)),
     )
+
+
+def test_void_casts_and_frees_have_no_effect() -> None:
+    src = "void f(int n, float a, int *y) { (void)a; int *t = malloc(n * sizeof(int)); t[0] = 1; y[1] = t[0]; " \
+          "free(t); }"
+    assert body(src) == (
+        Alloc("t", (n,), I32, None, NOWHERE), assign(st("t", c(0)), c(1)), assign(st("y", c(1)), ld("t", c(0))),
+    )

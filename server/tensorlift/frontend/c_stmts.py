@@ -139,10 +139,17 @@ def _expression_statement(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
         _increment(ctx, effect, out, node)
     elif effect.type == "call_expression":
         _call_statement(ctx, effect, out, node)
-    elif effect.type == "delete_expression":
-        return
+    elif effect.type == "delete_expression" or _is_void_cast(effect):
+        return  # `delete[] t;` frees a temporary; `(void)x;` silences a warning
     else:
         expr(ctx, effect)  # rejects what it cannot read; a pure expression statement has no effect
+
+
+def _is_void_cast(node: Node) -> bool:
+    if node.type != "cast_expression":
+        return False
+    descriptor = node.child_by_field_name("type")
+    return descriptor is not None and text(descriptor) == "void"
 
 
 def _assign(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
@@ -244,7 +251,9 @@ def _resize(ctx: Ctx, node: Node, receiver: Node, out: list[Stmt], stmt: Node) -
         raise Reject(node, f"`{_short(node)}` on a nested vector is not supported")
     fill = convert(expr(ctx, values[1]), info.dtype) if len(values) == 2 else _zero(info.dtype)
     info.consumed = True  # the placeholder goes; this Alloc replaces it
-    out.append(Alloc(name, (expr(ctx, values[0]),), info.dtype, fill, span_of(stmt)))
+    shape = (expr(ctx, values[0]),)
+    out.append(Alloc(name, shape, info.dtype, fill, span_of(stmt)))
+    ctx.add_local(Param(name, "array", info.dtype, 1, shape))
 
 
 def _mem_loop(ctx: Ctx, node: Node, name: str, out: list[Stmt], stmt: Node) -> None:
