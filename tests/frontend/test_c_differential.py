@@ -56,6 +56,15 @@ void kernel(int n, int m, int *a, const int *b, int *s) {
   for (i = 1; n > i; i += 3) { s[i] /= 3; s[i] %= 5; }
   for (i = 0; i < n; i++) *a++ += *b++;
 }""", "kernel(n, m, a, b, s)", {"n": 5, "m": 3}, {"a": (15,), "b": (5,), "s": (5,)}, ("a", "s")),
+    Case("loops_over_pointers", Language.C, """
+void kernel(int n, int *a, const int *b, int *c) {
+  const int *end = b + n;
+  int *q = c;
+  for (const int *p = b + 1; p != end; ++p) *q++ = p[0] * 2 - *(p - 1);
+  int *r;
+  for (r = a + n - 1; r >= a; r -= 2) r[0] += 7;
+  for (int *p = a; p <= a + 2; p++) *p = -*p;
+}""", "kernel(n, a, b, c)", {"n": 7}, {"a": (7,), "b": (7,), "c": (6,)}, ("a", "c")),
     Case("pointer_walk_nested_step", Language.C, """
 void kernel(int n, int m, const int *x, int *y) {
   int *p = y;

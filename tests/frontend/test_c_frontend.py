@@ -713,3 +713,21 @@ def test_void_casts_and_frees_have_no_effect() -> None:
     assert body(src) == (
         Alloc("t", (n,), I32, None, NOWHERE), assign(st("t", c(0)), c(1)), assign(st("y", c(1)), ld("t", c(0))),
     )
+
+
+def test_loops_over_pointers_become_indexed_loops() -> None:
+    src = """
+    void f(int n, float *a, const float *b) {
+      for (float *p = a; p < a + n; p++) *p = 0;
+      const float *end = b + n;
+      for (const float *p = b + 1; p != end; ++p) a[0] += p[0] * *(p - 1);
+    }"""
+    first, second = body(src)
+    assert isinstance(first, For) and isinstance(second, For)
+    k1, k2 = Var(first.var, I64), Var(second.var, I64)
+    assert first == loop(first.var, c(0, I64), n, 1, assign(st("a", k1, dtype=F32), c(0.0, F32)))
+    a0 = ld("a", c(0), dtype=F32)
+    value = b(ADD, a0, b(MUL, ld("b", k2, dtype=F32), ld("b", Bin(SUB, k2, c(1), I64), dtype=F32)))
+    assert second == loop(second.var, c(1, I64), n, 1, assign(st("a", c(0), dtype=F32), value))
+    reasons = unsupported(body("void f(int n, float *a, float *b) { for (float *p = a; p < b + n; p++) *p = 0; }"))
+    assert len(reasons) == 1 and "different array" in reasons[0]

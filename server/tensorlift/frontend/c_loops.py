@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from ..common import BinOp, DType
-from ..kernel.nodes import Assign, Expr, Param, VarRef
+from ..kernel.nodes import Assign, Expr, Param, Var, VarRef
 from ..kernel.visit import free_vars
 from .c_arith import add, binary, const_int, convert, int_value, mul, sub
 from .c_context import Ctx, Loop, Reject, ScalarSym, ViewSym, span_of
-from .c_exprs import expr
+from .c_exprs import expr, view_of
 from .c_query import identifier_nodes, written_names
 from .c_types import declared, operator, text, type_info
 
@@ -259,6 +259,66 @@ def _step(ctx: Ctx, part: Node, var: str) -> int | None:
                         return amount
         raise Reject(part, f"the loop update `{text(part)}` does not step `{var}` by a non-zero constant")
     return None
+
+
+# ------------------------------------------------------------------------------------------- pointer loops
+
+
+def pointer_header(ctx: Ctx, node: Node) -> tuple[Loop, str] | None:
+    """`for (T *p = a; p < a + n; p++)` (also `p != end`, `p += 2`, `p = start` on a pointer declared before):
+    a loop over p's offset into its array. Declares the offset variable and p (as `base[offset]`) in the current
+    scope; returns the loop and p's name, or None when the initialiser does not set a pointer."""
+    init = node.child_by_field_name("initializer")
+    if init is None:
+        return None
+    if init.type == "declaration":
+        declarators = init.children_by_field_name("declarator")
+        decl = declared(type_info(init.child_by_field_name("type")), declarators[0]) if declarators else None
+        if len(declarators) != 1 or decl is None or decl.pointers != 1 or decl.sizes or decl.init is None:
+            return None
+        name, start_node = decl.name, decl.init
+    elif init.type == "assignment_expression" and operator(init) == "=":
+        left, right = init.child_by_field_name("left"), init.child_by_field_name("right")
+        sym = ctx.lookup(text(left)) if left is not None and left.type == "identifier" else None
+        if not isinstance(sym, ViewSym) or not sym.pointer or right is None:
+            return None
+        name, start_node = text(left), right
+    else:
+        return None
+    start = view_of(ctx, start_node)
+    if start.rank != 1:
+        raise Reject(init, f"a loop over the rows of `{text(start_node)}` is not supported")
+    condition = node.child_by_field_name("condition")
+    if condition is None or condition.type != "binary_expression" or operator(condition) not in _FLIP:
+        raise Reject(node, f"the loop over the pointer `{name}` needs a condition comparing it with an end")
+    left, right = condition.child_by_field_name("left"), condition.child_by_field_name("right")
+    op = operator(condition)
+    if left is not None and left.type == "identifier" and text(left) == name and right is not None:
+        end_node = right
+    elif right is not None and right.type == "identifier" and text(right) == name and left is not None:
+        end_node, op = left, _FLIP[op]
+    else:
+        raise Reject(condition, f"the loop condition `{text(condition)}` does not compare `{name}` with an end")
+    end = view_of(ctx, end_node)
+    if (end.base, end.prefix) != (start.base, start.prefix):
+        raise Reject(condition, f"`{text(end_node)}` points into a different array than `{name}`")
+    step = _pointer_step(ctx, node, name)
+    if (step > 0 and op in (">", ">=")) or (step < 0 and op in ("<", "<=")) or (op == "!=" and abs(step) != 1):
+        raise Reject(node, f"the loop over `{name}` does not move towards its end")
+    stop = {"<=": add(end.offset, const_int(1)), ">=": sub(end.offset, const_int(1))}.get(op, end.offset)
+    index = ctx.fresh(name)
+    ctx.declare(index, ScalarSym(index, DType.I64))
+    ctx.add_local(_scalar_local(index, DType.I64))
+    ctx.declare(name, ViewSym(start.base, start.dtype, 1, start.prefix, Var(index, DType.I64)))
+    return Loop(index, DType.I64, convert(start.offset, DType.I64), stop, step), name
+
+
+def _pointer_step(ctx: Ctx, node: Node, name: str) -> int:
+    update = node.child_by_field_name("update")
+    step = _step(ctx, update, name) if update is not None and update.type != "comma_expression" else None
+    if step is None:
+        raise Reject(node, f"the loop over the pointer `{name}` does not move it by a constant")
+    return step
 
 
 # ------------------------------------------------------------------------------------------ carried pointers

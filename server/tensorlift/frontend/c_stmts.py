@@ -36,7 +36,16 @@ from ..kernel.visit import map_stmts
 from .c_arith import add, const_int, convert, mul, negate, truthy
 from .c_context import BoundSym, Ctx, Loop, OpaqueSym, PushBack, Reject, ScalarSym, ViewSym, moved, span_of
 from .c_exprs import arith, callee, expr, number, place, points, view_of
-from .c_loops import assigned_names, carried_pointers, count, header, identifiers, mentions, trips
+from .c_loops import (
+    assigned_names,
+    carried_pointers,
+    count,
+    header,
+    identifiers,
+    mentions,
+    pointer_header,
+    trips,
+)
 from .c_query import reparse_expression
 from .c_types import Decl, TypeInfo, declared, operator, text, type_info
 
@@ -647,11 +656,18 @@ def _for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
         raise Reject(node, "this `for` loop is incomplete")
     ctx.scopes.append({})
     try:
-        loop, extras, before = header(ctx, node)
-        bound_names = identifiers(ctx, node.child_by_field_name("condition")) - {loop.var}
+        walked = pointer_header(ctx, node)
+        if walked is not None:
+            loop, counter = walked
+            extras: list[Node] = []
+            before: list[Assign] = []
+        else:
+            loop, extras, before = header(ctx, node)
+            counter = loop.var
+        bound_names = identifiers(ctx, node.child_by_field_name("condition")) - {counter}
         written = assigned_names(ctx, body_node)
-        if loop.var in written:
-            raise Reject(node, f"the loop body modifies the loop variable `{loop.var}`")
+        if counter in written:
+            raise Reject(node, f"the loop body modifies the loop variable `{counter}`")
         changed = sorted(n for n in written & bound_names if not isinstance(ctx.lookup(n), ViewSym))
         if changed:
             raise Reject(node, f"the loop body modifies `{changed[0]}`, which the loop condition reads")
@@ -671,6 +687,8 @@ def _for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     for name, (view, per) in carried.items():
         after = f"the pointer `{name}` is used after a loop that re-points it"
         ctx.update(name, moved(view, mul(trips(loop), per)) if per is not None else replace(view, poison=after))
+    if walked is not None and isinstance(ctx.lookup(counter), ViewSym):  # `p = a` form: p outlives the loop
+        ctx.update(counter, ViewSym(counter, DType.I32, 1, poison=f"`{counter}` is used after the loop it walks"))
     out.extend(before)
     out.append(For(loop.var, loop.start, loop.stop, loop.step, tuple(body), span_of(node)))
 
