@@ -177,7 +177,10 @@ def run_python(targets: list[str], quick: bool) -> list[list[str]]:
         for n in kernel.sizes[:2] if quick else kernel.sizes:
             args = kernel.args(n, rng)
             loop_args = python_args(args)
-            loop_time = best_time(lambda: kernel.loop(**loop_args), 0.2 if quick else 0.5)
+            def run_loop(kernel: Kernel = kernel, loop_args: dict[str, Any] = loop_args) -> Any:
+                return kernel.loop(**loop_args)
+
+            loop_time = best_time(run_loop, 0.2 if quick else 0.5)
             row = [kernel.name, f"{n:.0e}", f"{loop_time * 1e3:9.3f} ms"]
             for target in targets:
                 result = emit(unit, program, target, packs)
@@ -187,8 +190,13 @@ def run_python(targets: list[str], quick: bool) -> list[list[str]]:
                 fn = load_function(result.function, function_name(unit), result.imports)
                 targs = {k: to_target(target, v) for k, v in args.items()}
                 fn(**targs)  # warm up (jit, allocation)
-                t = best_time(lambda fn=fn, targs=targs: fn(**targs), 0.2 if quick else 0.5,
-                              lambda v, target=target: _sync(target, v))
+                def run_lifted(fn: Callable[..., Any] = fn, targs: dict[str, Any] = targs) -> Any:
+                    return fn(**targs)
+
+                def sync(value: Any, target: str = target) -> None:
+                    _sync(target, value)
+
+                t = best_time(run_lifted, 0.2 if quick else 0.5, sync)
                 row.append(f"{loop_time / t:8.0f}x")
             rows.append(row)
     return rows
@@ -228,22 +236,26 @@ def run_gemmini(quick: bool) -> list[list[str]]:
             count = m * p if name.startswith("gemm") else size
             setup = (f"    int32_t m = {m}, n = {n}, p = {p};\n    (void)m; (void)p;\n"
                      if name.startswith("gemm") else f"    int32_t n = {size};\n")
-            arrays = (f"    int8_t *A = malloc({count}); int8_t *B = malloc({count}); int32_t *C = malloc({count} * 4);\n"
+            arrays = (f"    int8_t *A = malloc({count}); int8_t *B = malloc({count});\n"
+                      f"    int32_t *C = malloc({count} * 4);\n"
                       f"    for (int i = 0; i < {count}; i++) {{ A[i] = (int8_t)(i * 7 % 255 - 127); "
                       f"B[i] = (int8_t)(i * 13 % 255 - 127); }}\n" if name.startswith("gemm") else
                       f"    int8_t *a = malloc({count}); int8_t *b = malloc({count}); int32_t s1 = 0, s2 = 0;\n"
-                      f"    for (int i = 0; i < {count}; i++) {{ a[i] = (int8_t)(i % 9 - 4); b[i] = (int8_t)(i % 5 - 2); }}\n")
+                      f"    for (int i = 0; i < {count}; i++) {{ a[i] = (int8_t)(i % 9 - 4); "
+                      f"b[i] = (int8_t)(i % 5 - 2); }}\n")
             calls = ("original(m, n, p, A, B, C)", "lifted(m, n, p, A, B, C)") if name.startswith("gemm") else (
                 "original(n, a, b, &s1)", "lifted(n, a, b, &s2)")
-            main = ("int main(void) {\n" + setup + arrays + "    struct timespec t0, t1; double best[2] = {1e30, 1e30};\n"
+            main = ("int main(void) {\n" + setup + arrays
+                    + "    struct timespec t0, t1; double best[2] = {1e30, 1e30};\n"
                     "    for (int r = 0; r < 5; r++) {\n"
                     + "".join(f"        clock_gettime(CLOCK_MONOTONIC, &t0); {c};\n"
                               f"        clock_gettime(CLOCK_MONOTONIC, &t1);\n"
                               f"        {{ double d = (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec); "
                               f"if (d < best[{i}]) best[{i}] = d; }}\n" for i, c in enumerate(calls))
                     + "    }\n    printf(\"%g %g\\n\", best[0], best[1]);\n    return 0;\n}\n")
-            source = ("#define _POSIX_C_SOURCE 199309L\n#include <stdio.h>\n#include <stdlib.h>\n#include <stdint.h>\n"
-                      "#include <time.h>\n" + "\n".join(result.imports) + "\n" + original + result.function + main)
+            source = ("#define _POSIX_C_SOURCE 199309L\n#include <stdio.h>\n#include <stdlib.h>\n"
+                      "#include <stdint.h>\n#include <time.h>\n" + "\n".join(result.imports) + "\n" + original
+                      + result.function + main)
             with tempfile.TemporaryDirectory() as tmp:
                 folder = Path(tmp)
                 inc = include_dir(folder / "include")

@@ -148,7 +148,8 @@ def test_emitted_matmul_equals_the_original_c_loop_on_random_int8() -> None:
     main = ("int main(void) {\n" + init("A", a) + init("B", b)
             + f"    static int32_t C1[{m}][{n}], C2[{m}][{n}];\n"
             + f"    original({m}, {n}, {p}, A, B, C1);\n    {function_name(unit)}({m}, {n}, {p}, A, B, C2);\n"
-            + f"    for (int i = 0; i < {m}; i++) for (int j = 0; j < {n}; j++) printf(\"%d %d\\n\", C1[i][j], C2[i][j]);\n"
+            + f"    for (int i = 0; i < {m}; i++) for (int j = 0; j < {n}; j++)\n"
+            + "        printf(\"%d %d\\n\", C1[i][j], C2[i][j]);\n"
             + "    return 0;\n}\n")
     source = "#include <stdio.h>\n#include <stdint.h>\n" + "\n".join(result.imports) + "\n" + ORIGINAL_MATMUL + \
         result.function + main

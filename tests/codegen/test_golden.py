@@ -20,10 +20,12 @@ CASES += [(p, "gemmini") for p in GEMMINI_PROGRAMS]
 
 def rendered(result: Emitted | Refusal) -> str:
     if isinstance(result, Refusal):
-        return f"# refused: {result.reason}\n"
+        return f"# ruff: noqa\n# mypy: ignore-errors\n# refused: {result.reason}\n"
     assert result.function is not None
     comment = "//" if result.function.startswith("void") else "#"
     head = [f"{comment} rules: {', '.join(result.rules) or '(fallback)'}"]
+    if comment == "#":
+        head[:0] = ["# ruff: noqa (generated code, compared verbatim)", "# mypy: ignore-errors"]
     head += [f"{comment} precondition: {p}" for p in result.preconditions]
     return "\n".join([*head, *result.imports, "", result.function])
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from tensorlift.codegen import bundled_rules
+from tensorlift.codegen.loader import read_packs
 from tensorlift.codegen.rules_cli import CaseResult, SkipTarget, expected_path, report, run_example, summary
 from tensorlift.codegen.rules_cli import test_packs as run_pack_tests
-from tensorlift.codegen.loader import read_packs
 
 from .test_loader import GOOD_RULE, make_pack
 

@@ -96,7 +96,7 @@ class CExpr:
             return f"(*{tensor})" if tensor in self.layout.by_reference else tensor
         return tensor + "".join(f"[{i}]" for i in indices)
 
-    def code(self, e: t.Expr, pre: list[str]) -> str:  # noqa: C901 - one case per node
+    def code(self, e: t.Expr, pre: list[str]) -> str:
         match e:
             case t.Const(value):
                 return str(int(value)) if not isinstance(value, float) else repr(value)
@@ -132,20 +132,20 @@ class CExpr:
                 acc = f"_acc{self.temp}"
                 first = f"_first{self.temp}"
                 inner: list[str] = []
-                value = self.code(body, inner)
+                element = self.code(body, inner)
                 loop = f"for (long {var} = {self.code(lo, pre)}; {var} < {self.code(hi, pre)}; ++{var}) {{"
                 if op in (ReduceOp.SUM, ReduceOp.PROD):
                     pre.append(f"{c_type(dtype)} {acc} = {0 if op is ReduceOp.SUM else 1};")
                     pre.append(loop)
                     pre.extend(f"    {line}" for line in inner)
-                    pre.append(f"    {acc} {'+' if op is ReduceOp.SUM else '*'}= {value};")
+                    pre.append(f"    {acc} {'+' if op is ReduceOp.SUM else '*'}= {element};")
                 else:
                     cmp = ">" if op is ReduceOp.MAX else "<"
                     pre.append(f"{c_type(dtype)} {acc} = 0;")
                     pre.append(f"int {first} = 1;")
                     pre.append(loop)
                     pre.extend(f"    {line}" for line in inner)
-                    pre.append(f"    {c_type(dtype)} _v{self.temp} = {value};")
+                    pre.append(f"    {c_type(dtype)} _v{self.temp} = {element};")
                     pre.append(f"    if ({first} || _v{self.temp} {cmp} {acc}) {acc} = _v{self.temp};")
                     pre.append(f"    {first} = 0;")
                 pre.append("}")

@@ -196,7 +196,7 @@ class _Parser:
         return tok
 
     def accept(self, text: str) -> bool:
-        if self.tok.text == text and self.tok.kind != "name" or (self.tok.kind == "name" and self.tok.text == text):
+        if (self.tok.text == text and self.tok.kind != "name") or (self.tok.kind == "name" and self.tok.text == text):
             self.i += 1
             return True
         return False
@@ -304,7 +304,7 @@ class _Parser:
             return PUnary(UnOp.NOT, self.unary(), at)
         return self.atom()
 
-    def atom(self) -> PExpr:  # noqa: C901 - one case per form
+    def atom(self) -> PExpr:
         tok = self.take()
         if tok.kind == "num":
             text = tok.text
@@ -550,7 +550,7 @@ def match_expr(p: PExpr, e: t.Expr, m: Match = _EMPTY) -> Match | None:
     return found
 
 
-def _match_here(p: PExpr, e: t.Expr, m: Match) -> Match | None:  # noqa: C901 - one case per node
+def _match_here(p: PExpr, e: t.Expr, m: Match) -> Match | None:
     match p:
         case PMeta():
             return _bind_expr(m, p.name, e)
@@ -563,10 +563,8 @@ def _match_here(p: PExpr, e: t.Expr, m: Match) -> Match | None:  # noqa: C901 - 
         case PAccess():
             if not isinstance(e, t.Access) or len(e.indices) != len(p.indices):
                 return None
-            if p.meta:
-                bound = _bind_tensor(m, p.tensor, e.tensor, e)
-            else:
-                bound = m if e.tensor == p.tensor else None
+            bound: Match | None = (_bind_tensor(m, p.tensor, e.tensor, e) if p.meta
+                                   else m if e.tensor == p.tensor else None)
             for pi, ei in zip(p.indices, e.indices, strict=True):
                 if bound is None:
                     return None
@@ -596,7 +594,7 @@ def _match_here(p: PExpr, e: t.Expr, m: Match) -> Match | None:  # noqa: C901 - 
         case PCall():
             if not isinstance(e, t.Call) or e.fn != p.fn or len(e.args) != len(p.args):
                 return None
-            bound: Match | None = m
+            bound = m
             for pa, ea in zip(p.args, e.args, strict=True):
                 if bound is None:
                     return None

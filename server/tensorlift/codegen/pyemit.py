@@ -294,7 +294,7 @@ class Translator:
 
         return re.sub(r"\{(\w+)\}", sub, rule.emit)
 
-    def structural(self, e: t.Expr) -> Val:  # noqa: C901 - one case per node
+    def structural(self, e: t.Expr) -> Val:
         tg = self.target
         match e:
             case t.Const(value, dtype):
@@ -348,19 +348,19 @@ class Translator:
                 return self.reduce(e)
         assert_never(e)
 
-    def binary(self, op: BinOp, a: Val, b: Val, dtype: DType) -> Val:  # noqa: C901 - one case per operator
+    def binary(self, op: BinOp, a: Val, b: Val, dtype: DType) -> Val:
         tg = self.target
         both_host = a.host and b.host
         integer = a.dtype.is_int and b.dtype.is_int
         if both_host:
             if op is BinOp.DIV_TRUNC:
-                x, y = _paren(a, UNARY), _paren(b, UNARY)
-                code = f"({x} // {y} if ({x} >= 0) == ({y} > 0) else -(-{x} // {y}))"
+                p, q = _paren(a, UNARY), _paren(b, UNARY)
+                code = f"({p} // {q} if ({p} >= 0) == ({q} > 0) else -(-{p} // {q}))"
                 return Val(code, (), ATOM, dtype, host=True)
             if op is BinOp.MOD_TRUNC:
-                x, y = _paren(a, UNARY), _paren(b, UNARY)
-                code = f"math.fmod({x}, {y})" if not integer else (
-                    f"({x} - {y} * ({x} // {y} if ({x} >= 0) == ({y} > 0) else -(-{x} // {y})))")
+                p, q = _paren(a, UNARY), _paren(b, UNARY)
+                code = f"math.fmod({p}, {q})" if not integer else (
+                    f"({p} - {q} * ({p} // {q} if ({p} >= 0) == ({q} > 0) else -(-{p} // {q})))")
                 return Val(code, (), ATOM, dtype, host=True)
             if op in (BinOp.MIN, BinOp.MAX):
                 return Val(f"{op.value}({a.code}, {b.code})", (), ATOM, dtype, host=True)

@@ -1,3 +1,5 @@
+# ruff: noqa (generated code, compared verbatim)
+# mypy: ignore-errors
 # rules: (fallback)
 import tensorflow as tf
 

@@ -1,3 +1,5 @@
+# ruff: noqa (generated code, compared verbatim)
+# mypy: ignore-errors
 # rules: (fallback)
 # precondition: jax_enable_x64 is on (JAX otherwise computes 64-bit types in 32 bits)
 import jax.numpy as jnp

@@ -1,3 +1,5 @@
+# ruff: noqa (generated code, compared verbatim)
+# mypy: ignore-errors
 # rules: tensorflow.max, tensorflow.sum
 import tensorflow as tf
 
