@@ -46,13 +46,16 @@ CONFIG = ClientServerConfig(server_command=SERVER, client_factory=recording_clie
 
 
 async def start(client: LanguageClient, root: Path, options: dict[str, Any] | None = None,
-                capabilities: str = "visual-studio-code") -> None:
-    settings = {"cacheDir": str(root / "cache"), "budget": 20}
+                capabilities: str = "visual-studio-code", encodings: Sequence[str] | None = None) -> None:
+    settings: dict[str, Any] = {"cacheDir": str(root / "cache"), "budget": 20}
     settings.update(options or {})
     client.set_configuration({"tensorlift": settings})
-    await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities(capabilities), root_uri=root.as_uri(),
-        initialization_options=settings))
+    caps = client_capabilities(capabilities)
+    if encodings is not None:
+        caps.general = types.GeneralClientCapabilities(position_encodings=list(encodings))
+    result = await client.initialize_session(types.InitializeParams(
+        capabilities=caps, root_uri=root.as_uri(), initialization_options=settings))
+    client.initialize_result = result  # type: ignore[attr-defined]
 
 
 def open_document(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
@@ -68,7 +71,7 @@ def replace_all(client: LanguageClient, uri: str, old: str, new: str, version: i
     lines = old.split("\n")
     end = types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
-        types.VersionedTextDocumentIdentifier(uri, version),
+        types.VersionedTextDocumentIdentifier(version=version, uri=uri),
         [types.TextDocumentContentChangePartial(types.Range(types.Position(0, 0), end), new)]))
 
 
