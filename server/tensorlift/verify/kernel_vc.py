@@ -56,6 +56,7 @@ class Ctx:
     premises: tuple[z3.BoolRef, ...]
     bindings: Mapping[str, z3.ArithRef]  # candidate index variable -> its value in the current iteration
     path: str
+    versions: Mapping[str, tuple[Version, ...]] = field(default_factory=dict)  # targets enclosing loops set
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,8 @@ class Hyp:
     text: str
     at: Callable[[z3.ArithRef], z3.ExprRef]
     bind: Callable[[z3.ArithRef], dict[str, z3.ArithRef]]
+    # for loops inside: what the array is after this iteration, as a target they fill in piece by piece
+    after: Callable[[z3.ArithRef], Version] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,16 +227,19 @@ class KernelProver:
                    proved: Proved) -> None:
         body = st.copy()
         bindings = dict(ctx.bindings)
+        versions = dict(ctx.versions)
         for h in combo:
             body.values[h.var] = h.at(t)
             bindings.update(h.bind(t))
+            if h.after is not None:
+                versions[h.var] = (h.after(t), *versions.get(h.var, ()))
         for name in temps:  # assigned before read in every iteration: unknown at the head
             dtype = body.dtypes.get(name, DType.I64)
             body.values[name] = self.syms.fresh(f"{name}_head", self.sem.sort(dtype))
             body.dtypes[name] = dtype
         body.ints[loop.var] = lo + step * t
         body.values.pop(loop.var, None)
-        inner = Ctx((*ctx.premises, t >= 0, t < trips), bindings, path)
+        inner = Ctx((*ctx.premises, t >= 0, t < trips), bindings, path, versions)
         end = self.block(loop.body, body, inner, proved)
         if end.done:
             raise Unsupported("a return inside a loop")
@@ -323,13 +329,101 @@ class KernelProver:
             elif not names & inner_vars:
                 fixed.append((d, self.index(e, st)))
         if not owned:
-            if len(fixed) != len(indices):
-                raise Unsupported(f"{array}: loop {loop.var} writes positions that do not depend on it")
+            if len(fixed) != len(indices):  # inner loops choose the positions: each accumulates a reduction
+                return self._pointwise(array, len(indices), fixed, old, st.dtypes[array], ctx)
             position = [term for _, term in fixed]
             return self._accumulators(array, z3.Select(old, *position), st.dtypes[array], ctx,
                                       lambda v: z3.Store(old, *position, v), f"{array}[...]")
-        return [self._prefix_form(array, version, old, owned, fixed, lo, step)
-                for version in self.cand.versions.get(array, []) if len(version.targets) == len(indices)]
+        versions = [*ctx.versions.get(array, ()), *self.cand.versions.get(array, [])]
+        forms = [self._prefix_form(array, version, old, owned, fixed, lo, step)
+                 for version in versions if len(version.targets) == len(indices)]
+        stored = self._stored_form(array, loop, st, old, owned, fixed, lo, step, len(indices))
+        return forms + ([stored] if stored is not None else [])
+
+    def _stored_form(self, array: str, loop: k.For, st: ExecState, old: z3.ExprRef,
+                     owned: list[tuple[int, int, z3.ArithRef]], fixed: list[tuple[int, z3.ArithRef]],
+                     lo: z3.ArithRef, step: int, rank: int) -> Hyp | None:
+        """For a loop whose body is one store: the written prefix holds the stored value computed from the state
+        before the loop (an initialisation `c[i][j] = 0`, or a map no candidate statement matches alone)."""
+        if len(loop.body) != 1 or len(owned) + len(fixed) != rank:
+            return None
+        (stmt,) = loop.body
+        if not isinstance(stmt, k.Assign) or not isinstance(stmt.target, k.Store):
+            return None
+        value, dtype = stmt.value, stmt.target.dtype
+        ks = [self.syms.fresh_int(f"{array}{d}") for d in range(rank)]
+        d0, coeff0, offset0 = owned[0]
+        i, _ = exact_quotient(ks[d0] - offset0, coeff0)
+        at_i = st.copy()
+        at_i.ints[loop.var] = i
+        stored = self.sem.convert(self.value(value, at_i), value.dtype, dtype)
+
+        def done(steps: z3.ArithRef) -> z3.BoolRef:
+            return z3.And(*[ks[d] == term for d, term in fixed], *self._written(ks, owned, lo, step, steps))
+
+        def at(steps: z3.ArithRef) -> z3.ExprRef:
+            return z3.Lambda(ks, z3.If(done(steps), stored, z3.Select(old, *ks)))
+
+        return Hyp(array, f"{array}[k] == (k written by the first t iterations ? the value stored there : {array} "
+                   "before the loop)[k]", at, lambda steps: {})
+
+    def _written(self, ks: list[z3.ArithRef], owned: list[tuple[int, int, z3.ArithRef]], lo: z3.ArithRef,
+                 step: int, steps: z3.ArithRef) -> list[z3.BoolRef]:
+        """Position `ks` is written by one of the first `steps` iterations (in the dimensions the loop owns)."""
+        conds: list[z3.BoolRef] = []
+        for d, coeff, offset in owned:
+            i, divides = exact_quotient(ks[d] - offset, coeff)  # the iteration that writes ks[d]
+            count, on_step = exact_quotient(i - lo, step)  # how many iterations before it
+            conds += [divides, on_step, count >= 0, count < steps]
+        return conds
+
+    def _pointwise(self, array: str, rank: int, fixed: list[tuple[int, z3.ArithRef]], old: z3.ExprRef,
+                   dtype: DType, ctx: Ctx) -> list[Hyp]:
+        """An array whose positions inner loops choose, each accumulating the candidate's reduction for it
+        (column sums row by row, the i-k-j matrix product): `old[k] ⊕ red(lo, lo + t)` where the candidate
+        writes, with the reduction's free variables bound by the position."""
+        out: list[Hyp] = []
+        for version in self.cand.versions.get(array, []):
+            if len(version.targets) != rank:
+                continue
+            for series in self._series():
+                if series.red.statement == version.index:
+                    hyp = self._pointwise_form(array, version, series, fixed, old, dtype, ctx)
+                    if hyp is not None:
+                        out.append(hyp)
+        return out
+
+    def _pointwise_form(self, array: str, version: Version, series: _Series, fixed: list[tuple[int, z3.ArithRef]],
+                        old: z3.ExprRef, dtype: DType, ctx: Ctx) -> Hyp | None:
+        red, sem = series.red, self.sem
+        ks = [self.syms.fresh_int(f"{array}{d}") for d in range(len(version.targets))]
+        bindings = dict(ctx.bindings)
+        for d, target in enumerate(version.targets):
+            if target.var is not None and target.var not in bindings:
+                bindings[target.var] = target.solve(ks[d])[0]
+        if any(free not in bindings for free in red.free):
+            return None
+        try:
+            lo = red.lo(bindings)
+            outer_lo: z3.ArithRef | None = red.lo(dict(ctx.bindings))
+        except KeyError:
+            outer_lo = None
+        op = reduce_binop(red.node.op)
+        region = z3.And(version.covers(ks), *[ks[d] == term for d, term in fixed])
+
+        def at(steps: z3.ArithRef) -> z3.ExprRef:
+            total = sem.convert(series.value(sem, bindings, lo, lo + steps), series.dtype, dtype)
+            return z3.Lambda(ks, z3.If(region, sem.binop(op, z3.Select(old, *ks), total, dtype, dtype),
+                                       z3.Select(old, *ks)))
+
+        def bind(steps: z3.ArithRef) -> dict[str, z3.ArithRef]:
+            return {} if outer_lo is None else {red.node.var: outer_lo + steps}
+
+        def after(steps: z3.ArithRef) -> Version:
+            return replace(version, term=at(steps + 1), positions=tuple(ks), covered=region)
+
+        return Hyp(array, f"{array}[k] == {array}0[k] {op.value} {red.func.name()}(lo, lo + t) where the candidate "
+                   "writes k", at, bind, after)
 
     def _prefix_form(self, array: str, version: Version, old: z3.ExprRef, owned: list[tuple[int, int, z3.ArithRef]],
                      fixed: list[tuple[int, z3.ArithRef]], lo: z3.ArithRef, step: int) -> Hyp:
@@ -338,12 +432,8 @@ class KernelProver:
 
         def done(steps: z3.ArithRef) -> z3.BoolRef:
             # written by the first `steps` iterations; the candidate's domain bounds the dimensions inner loops own
-            conds = [version.covers(ks), *[ks[d] == term for d, term in fixed]]
-            for d, coeff, offset in owned:
-                i, divides = exact_quotient(ks[d] - offset, coeff)  # the iteration that writes ks[d]
-                count, on_step = exact_quotient(i - lo, step)  # how many iterations before it
-                conds += [divides, on_step, count >= 0, count < steps]
-            return z3.And(*conds)
+            return z3.And(version.covers(ks), *[ks[d] == term for d, term in fixed],
+                          *self._written(ks, owned, lo, step, steps))
 
         def at(steps: z3.ArithRef) -> z3.ExprRef:
             return z3.Lambda(ks, z3.If(done(steps), z3.Select(version.term, *ks), z3.Select(old, *ks)))
