@@ -65,6 +65,14 @@ void kernel(int n, int *a, const int *b, int *c) {
   for (r = a + n - 1; r >= a; r -= 2) r[0] += 7;
   for (int *p = a; p <= a + 2; p++) *p = -*p;
 }""", "kernel(n, a, b, c)", {"n": 7}, {"a": (7,), "b": (7,), "c": (6,)}, ("a", "c")),
+    Case("macros", Language.C, """
+#define IDX(i, j) ((i) * m + (j))
+#define AT(i, j) a[IDX(i, j)]
+#define SQR(x) ((x) * (x))
+#define MAX(x, y) ((x) > (y) ? (x) : (y))
+void kernel(int n, int m, int *a, const int *b) {
+  for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) AT(i, j) = SQR(b[IDX(i, j)] - 3) + MAX(i, j);
+}""", "kernel(n, m, a, b)", {"n": 3, "m": 4}, {"a": (12,), "b": (12,)}, ("a",)),
     Case("pointer_walk_nested_step", Language.C, """
 void kernel(int n, int m, const int *x, int *y) {
   int *p = y;

@@ -731,3 +731,22 @@ def test_loops_over_pointers_become_indexed_loops() -> None:
     assert second == loop(second.var, c(1, I64), n, 1, assign(st("a", c(0), dtype=F32), value))
     reasons = unsupported(body("void f(int n, float *a, float *b) { for (float *p = a; p < b + n; p++) *p = 0; }"))
     assert len(reasons) == 1 and "different array" in reasons[0]
+
+
+def test_function_like_and_expression_macros_are_expanded() -> None:
+    src = """
+    #define IDX(i, j) ((i) * n + (j))
+    #define A(i, j) a[IDX(i, j)]
+    #define SQR(x) ((x) * (x))
+    #define LEN (n * 2)
+    #define LOOP(x) LOOP(x)
+    void f(int n, int *a, int *b) {
+      for (int i = 0; i < n; i++) A(i, 0) = SQR(b[IDX(0, i)]) + LEN;
+      b[0] = LOOP(1);
+    }"""
+    b_elem = ld("b", i)  # b[IDX(0, i)] = b[0 * n + i]: the constants fold
+    stmts = body(src)
+    assert stmts[0] == loop("i", c(0), n, 1, assign(st("a", b(MUL, i, n)), b(ADD, b(MUL, b_elem, b_elem),
+                                                                          b(MUL, n, c(2)))))
+    reasons = unsupported(stmts)
+    assert len(reasons) == 1 and reasons[0].startswith("line 9: ") and "`LOOP`" in reasons[0]

@@ -116,6 +116,15 @@ class Helper:
     dtype: DType
 
 
+@dataclass(frozen=True, slots=True)
+class Macro:
+    """A `#define` that is not a constant: `IDX(i, j) ((i) * n + (j))`, or object-like `LEN (n * 2)`
+    (`params` None). Expanded textually at its uses, then translated like the code it stands for."""
+
+    params: tuple[str, ...] | None
+    body: bytes
+
+
 @dataclass(slots=True)
 class Ctx:
     language: Language
@@ -129,7 +138,8 @@ class Ctx:
     locals: dict[str, Param] = field(default_factory=dict)
     pushes: dict[str, PushBack] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every identifier in the function, to make fresh names
-    written: dict[int, frozenset[str]] = field(default_factory=dict)  # node id -> names assigned under it
+    written: dict[int, frozenset[str]] = field(default_factory=dict)
+    macros: dict[str, Macro] = field(default_factory=dict)  # node id -> names assigned under it
 
     # ------------------------------------------------------------------------------------------------ scopes
     def lookup(self, name: str) -> Sym | None:

@@ -8,12 +8,17 @@ their parameters to the argument expressions. Anything else raises `Reject` with
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
 from tree_sitter import Node
 
 from ..common import BinOp, DType, Language, UnOp, promote
 from ..kernel.nodes import Bin, Call, Const, Dim, Expr, Load, Select, Store, Unary, Var, VarRef
 from .c_arith import FLOATS, INTS, binary, convert, negate, promoted, truthy
 from .c_context import BoundSym, Ctx, OpaqueSym, Reject, ScalarSym, ViewSym, moved
+from .c_query import reparse_expression
 from .c_types import declared, operator, text, type_info
 
 _ARITH: dict[str, BinOp] = {
@@ -32,6 +37,8 @@ _INT_ABS = frozenset({"abs", "labs", "llabs"})
 _MIN = frozenset({"min", "MIN", "fmin", "fminf", "fminl", "Min"})
 _MAX = frozenset({"max", "MAX", "fmax", "fmaxf", "fmaxl", "Max"})
 _MAX_INLINE_DEPTH = 8
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+T = TypeVar("T")
 
 
 def expr(ctx: Ctx, node: Node) -> Expr:
@@ -87,6 +94,8 @@ def expr(ctx: Ctx, node: Node) -> Expr:
 def expr_name(ctx: Ctx, node: Node, name: str) -> Expr:
     sym = ctx.lookup(name)
     match sym:
+        case None if name in ctx.macros and ctx.macros[name].params is None:
+            return _expanded(ctx, node, name, lambda inner: expr(ctx, inner))
         case None:
             raise Reject(node, f"`{name}` is not declared in this function (global variables are not supported)")
         case ScalarSym(deref=True):
@@ -277,6 +286,8 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
         if sym is None:
             raise Reject(node, f"`{name}` is not declared in this function (global variables are not supported)")
         raise Reject(node, f"`{name}` cannot be assigned here")
+    if kind == "call_expression" and callee(node) in ctx.macros and ctx.lookup(callee(node)) is None:
+        return _expanded(ctx, node, callee(node), lambda inner: place(ctx, inner))
     if kind == "pointer_expression":
         if _operator(node) != "*":
             raise Reject(node, f"`{_short(node)}` is not an element")
@@ -471,6 +482,8 @@ def _call(ctx: Ctx, node: Node) -> Expr:
     helper = ctx.helpers.get(name)
     if helper is not None:
         return inline(ctx, node, name, args)
+    if name in ctx.macros and ctx.lookup(name) is None:
+        return _expanded(ctx, node, name, lambda inner: expr(ctx, inner))
     local = ctx.lookup(name)
     if isinstance(local, OpaqueSym):
         raise Reject(node, f"calling `{name}`: {local.reason}")
@@ -494,6 +507,32 @@ def _functional_cast(node: Node) -> DType | None:
             if descriptor.type == "type_descriptor" and descriptor.child_by_field_name("declarator") is None:
                 return type_info(descriptor.child_by_field_name("type")).dtype
     return None
+
+
+def _expanded(ctx: Ctx, node: Node, name: str, translate: Callable[[Node], T]) -> T:
+    """Expand the macro `name` used at `node` (a call `F(a, b)` or a bare name) and translate the expansion."""
+    macro = ctx.macros[name]
+    body = macro.body.decode("utf-8", errors="replace")
+    if macro.params is not None:
+        args = _args(node) if node.type == "call_expression" else []
+        if len(args) != len(macro.params):
+            raise Reject(node, f"the macro `{name}` takes {len(macro.params)} arguments, not {len(args)}")
+        mapping = {param: f"({text(arg)})" for param, arg in zip(macro.params, args, strict=True)}
+        body = _IDENTIFIER.sub(lambda m: mapping.get(m.group(0), m.group(0)), body)
+    if ctx.inline_depth >= _MAX_INLINE_DEPTH:
+        raise Reject(node, f"the macro `{name}` expands recursively (or nests too deeply)")
+    expansion = reparse_expression(ctx.language, body.encode())
+    if expansion is None:
+        raise Reject(node, f"the macro `{name}` does not expand to an expression")
+    ctx.inline_depth += 1
+    try:
+        return translate(expansion)
+    except Reject as inner:  # positions inside the expansion mean nothing to the user: report the use
+        reason = inner.reason if inner.reason.startswith("in the expansion of") else (
+            f"in the expansion of `{name}`: {inner.reason}")
+        raise Reject(node, reason) from inner
+    finally:
+        ctx.inline_depth -= 1
 
 
 def _math_dtype(ctx: Ctx, name: str, values: tuple[Expr, ...]) -> DType:

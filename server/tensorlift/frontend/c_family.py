@@ -22,7 +22,7 @@ from tree_sitter import Node
 
 from ..common import DType, Language, SourceError
 from ..kernel.nodes import Alloc, Assign, Const, Expr, For, If, KernelFunction, Param, Return, Stmt, Unsupported
-from .c_context import Ctx, Helper, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
+from .c_context import Ctx, Helper, Macro, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
 from .c_loops import descendants
 from .c_query import identifier_nodes, parser, reparse_expression
@@ -50,9 +50,9 @@ def parse_functions(
     try:
         _aliases(root, aliases)
         definitions = list(_definitions(root))
-        consts = _constants(root, language)
+        consts, macros = _constants(root, language)
         helpers = _helpers(definitions, language, consts)
-        functions = tuple(_function(node, language, consts, helpers) for node in definitions)
+        functions = tuple(_function(node, language, consts, helpers, macros) for node in definitions)
     finally:
         ALIASES.reset(token)
     return functions, errors
@@ -112,7 +112,8 @@ def _aliases(root: Node, aliases: dict[str, TypeInfo]) -> None:
 
 
 
-def _constants(root: Node, language: Language) -> dict[str, Const]:
+def _constants(root: Node, language: Language) -> tuple[dict[str, Const], dict[str, Macro]]:
+    """File-level constants (`#define N 16`, `enum`, `const int`) and the other `#define`s, as macros."""
     consts: dict[str, Const] = {}
     ctx = Ctx(language, consts, {})
     stack = list(reversed(root.children))
@@ -120,22 +121,37 @@ def _constants(root: Node, language: Language) -> dict[str, Const]:
         node = stack.pop()
         if node.type == "preproc_def":
             _define(ctx, node, language)
+        elif node.type == "preproc_function_def":
+            _function_macro(ctx, node)
         elif node.type == "enum_specifier":
             _enum(ctx, node)
         elif node.type in ("declaration", "type_definition"):
             _const_declaration(ctx, node)
         elif node.type in _CONTAINERS:
             stack.extend(reversed(node.children))
-    return consts
+    return consts, ctx.macros
 
 
 def _define(ctx: Ctx, node: Node, language: Language) -> None:
     name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
     if name is None or value is None:
         return
-    parsed = reparse_expression(language, value.text or b"")
+    body = (value.text or b"").strip()
+    parsed = reparse_expression(language, body)
     if parsed is not None:
         _record(ctx, text(name), parsed)
+        if text(name) not in ctx.consts and b"#" not in body:
+            ctx.macros[text(name)] = Macro(None, body)
+
+
+def _function_macro(ctx: Ctx, node: Node) -> None:
+    name, params, value = (node.child_by_field_name(f) for f in ("name", "parameters", "value"))
+    if name is None or params is None or value is None:
+        return
+    names = tuple(text(p) for p in params.named_children if p.type == "identifier")
+    body = (value.text or b"").strip()
+    if len(names) == params.named_child_count and b"#" not in body:
+        ctx.macros[text(name)] = Macro(names, body)
 
 
 def _record(ctx: Ctx, name: str, node: Node) -> None:
@@ -284,7 +300,9 @@ def _unreadable_parameter(node: Node) -> tuple[str | None, str]:
 # -------------------------------------------------------------------------------------------------- functions
 
 
-def _function(node: Node, language: Language, consts: dict[str, Const], helpers: dict[str, Helper]) -> KernelFunction:
+def _function(
+    node: Node, language: Language, consts: dict[str, Const], helpers: dict[str, Helper], macros: dict[str, Macro]
+) -> KernelFunction:
     span = span_of(node)
     found = _signature(node)
     if found is None:
@@ -292,7 +310,7 @@ def _function(node: Node, language: Language, consts: dict[str, Const], helpers:
         reason = f"line {node.start_point[0] + 1}: this function's declarator is not understood"
         return KernelFunction(name, language, (), (Unsupported(reason, span),), span)
     name, returns, params_node = found
-    ctx = Ctx(language, consts, helpers)
+    ctx = Ctx(language, consts, helpers, macros=macros)
     ctx.return_dtype = returns.base.dtype if returns.rank == 0 else None
     body = node.child_by_field_name("body")
     uses = _uses(language, body)
