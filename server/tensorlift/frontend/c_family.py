@@ -2,15 +2,23 @@
 
     parse_functions(source, language, path) -> (functions, errors)
 
-File-level facts come first: constants (`#define N 16`, `enum`, file-scope `const int`), and helpers (functions
-that are straight-line code ending in `return expr`, inlined at call sites). Then every function definition is
-translated (c_stmts). Syntax errors become `SourceError`s; the statements that contain them become `Unsupported`,
-and other functions still translate. No input raises.
+File-level facts come first: type aliases (`typedef`, `using`), constants (`#define N 16`, `enum`, file-scope
+`const int`), other `#define`s (expanded textually at their uses, then translated), and helpers (functions that
+are straight-line code ending in `return expr`, inlined at call sites). Then every function definition is
+translated (c_stmts, c_loops, c_exprs). Syntax errors become `SourceError`s; the statements that contain them
+become `Unsupported`, and other functions still translate. No input raises.
 
-Parameter conventions: `T *p`, `T p[]`, `T **A`, `T A[N][M]`, `std::vector<...>` are arrays (rank from the
-declarator; `shape` where sizes are written). A `T *out` used only as `*out` or `out[0]` is a scalar passed by
-reference (`Param(kind="scalar", by_reference=True)`), read and written as `Var("out")`; so is C++'s `T &out`.
-A function returning an array returns `Return(Var(name))` with the array's element dtype.
+Modules: c_types (types and declarators), c_context (what names mean: scalars, array views that pointers walk),
+c_arith (folding constructors), c_exprs (expressions, calls, macros, helpers), c_loops (loop normal forms and
+pointer moves), c_stmts (statements, allocations, push_back), c_query (tree-sitter grammars and queries).
+
+Parameter conventions: `T *p`, `T p[]`, `T **A`, `T A[N][M]`, `T (*A)[M]`, `std::vector<...>` are arrays (rank
+from the declarator; `shape` where sizes are written). A `T *out` used only as `*out` or `out[0]` is a scalar
+passed by reference (`Param(kind="scalar", by_reference=True)`), read and written as `Var("out")`; so is C++'s
+`T &out`. A function returning an array returns `Return(Var(name))` with the array's element dtype. Parameters
+the frontend cannot read (structs, function pointers) are left out of `params`; using them is `Unsupported`.
+Pointer aliases never appear in the IR (every access is on the base array); loop counters the frontend invents
+(range-for, pointer loops, memset/memcpy) are I64 and listed in `locals`.
 """
 
 from __future__ import annotations
