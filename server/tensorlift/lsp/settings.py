@@ -80,8 +80,9 @@ def settings_from(raw: Any, previous: Settings | None = None) -> Settings:
         value = raw["targets"]
         valid = tuple(dict.fromkeys(t for t in value if t in TARGETS)) if isinstance(value, list) else ()
         targets = pick("targets", bool(valid), valid, defaults.targets)
-        if isinstance(value, list) and valid and len(valid) != len(value):
-            problems.append(f"targets: ignored {[t for t in value if t not in TARGETS]!r} (known: {list(TARGETS)})")
+        unknown = [t for t in value if t not in TARGETS] if isinstance(value, list) else []
+        if valid and unknown:
+            problems.append(f"targets: ignored {unknown!r} (known: {list(TARGETS)})")
     severity = previous.severity
     if "severity" in raw:
         value = raw["severity"]
