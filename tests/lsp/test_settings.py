@@ -102,6 +102,6 @@ def test_modules_merge_and_append_with_imports_once() -> None:
     exec(compile(merged, "m.py", "exec"), namespace)
     assert callable(namespace["f_0"]) and callable(namespace["g_0"])
     edits = append_to_module(MODULE, [other])
-    assert [e.new_text for e in edits][0] == "import math\n"
+    assert edits[0].new_text == "import math\n"
     assert "def g_0" in edits[-1].new_text and edits[-1].range.start.line == MODULE.count("\n")
     assert with_proof_note("def h():\n    pass\n", "# p") == "# p\ndef h():\n    pass\n"
