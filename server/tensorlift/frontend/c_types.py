@@ -71,6 +71,12 @@ def text(node: Node | None) -> str:
     return "" if raw is None else raw.decode("utf-8", errors="replace")
 
 
+def brief(node: Node | None) -> str:
+    """A node's source on one line, cut to 40 characters: for messages."""
+    words = " ".join(text(node).split())
+    return words if len(words) <= 40 else words[:37] + "..."
+
+
 def operator(node: Node) -> str:
     """The operator of an expression node: anonymous nodes are typed by their spelling, no decoding needed."""
     op = node.child_by_field_name("operator")
