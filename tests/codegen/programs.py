@@ -80,7 +80,15 @@ PROGRAMS: tuple[Program, ...] = (
             {"x": "f64[1]", "n": "i64"}),
     Program("cast_int_float", "r(i) = i64(a(i) * 2.5) + tdiv(b(i), 3)  for i in 0:n",
             {"a": "f64[1]", "b": "i64[1]", "n": "i64"}),
+    Program("prefix_rows", "r(i) = sum(k in 0:i + 1, a(k))  for i in 0:n", {"a": "i64[n]", "n": "i64"}),
+    Program("lower_triangular_mv", "y(i) = sum(k in 0:i + 1, L(i, k) * x(k))  for i in 0:n",
+            {"L": "f64[n, n]", "x": "f64[n]", "n": "i64"}),
+    Program("window_max", "r(i) = max(k in i:i + w, a(k))  for i in 0:n", {"a": "f64[1]", "n": "i64", "w": "i64"}),
+    Program("window_max_int", "r(i) = max(k in i:i + 2, a(k))  for i in 0:n", {"a": "i64[1]", "n": "i64"},
+            refused_by=("numpy", "torch", "jax", "tensorflow", "mlx")),
 )
 
 GOLDEN = ("elementwise_float", "c_division", "python_division", "clamp", "row_sums", "matmul", "gemv_accumulate",
-          "dot", "stencil", "strided_reversed", "in_place_partial_2d", "softmax_pieces", "gather_toeplitz")
+          "dot", "stencil", "strided_reversed", "in_place_partial_2d", "softmax_pieces", "gather_toeplitz",
+          "prefix_rows", "lower_triangular_mv", "window_max")
+

@@ -259,7 +259,10 @@ class Translator:
             m = match_expr(rule.pattern, e)
             if m is not None and satisfied(rule, m, self.is_full):
                 axes = tuple(m.indices[name] for name in free_index_order(rule.pattern) if name in m.indices)
-                code = self.fill(rule, m, {}, e)
+                try:
+                    code = self.fill(rule, m, {}, e)
+                except Refused:
+                    continue  # a part of the match has no form the template can use (e.g. a triangular range)
                 self.used_rules.append(rule.id)
                 return Val(code, axes, ATOM if _atomic(code) else 0, e.dtype)
         return self.structural(e)
@@ -396,8 +399,7 @@ class Translator:
     def reduce(self, e: t.Reduce) -> Val:
         lo_v, hi_v = self.expr(e.lo), self.expr(e.hi)
         if lo_v.axes or hi_v.axes:
-            raise Refused(f"the range of the reduction over {e.var} depends on another index variable "
-                          "(a triangular reduction); not supported yet")
+            return self.masked_reduce(e, lo_v, hi_v)
         uses = any(isinstance(x, t.Idx) and x.name == e.var for x in walk(e.body))
         if not uses:
             body = self.expr(e.body)
@@ -423,6 +425,48 @@ class Translator:
             axis = body.axes.index(e.var)
             code = self.target.reducer(e.op).format(x=body.code, axis=axis)
             return Val(code, tuple(a for a in body.axes if a != e.var), ATOM, e.dtype)
+        finally:
+            self.scope.order.remove(e.var)
+            del self.scope.ranges[e.var]
+
+    def _extreme(self, expr: t.Expr, highest: bool) -> t.Expr:
+        """The least (or greatest) value an affine bound takes over the ranges of the index variables in it (the
+        ranges are half-open: `i in 0:n` reaches n - 1)."""
+        form = affine(expr, self.scope.ranges)
+        if form is None:
+            raise Refused(f"the reduction bound {expr} is not affine in the index variables")
+        coefs, offset = form
+        total = offset
+        for var, c in coefs.items():
+            lo, hi = self.scope.ranges[var]
+            if self.expr(lo).axes or self.expr(hi).axes:
+                raise Refused(f"the range of {var} itself depends on another index variable")
+            end = Lin.of(hi).plus(Lin((), -1))
+            total = total.plus((end if (c > 0) == highest else Lin.of(lo)).scaled(c))
+        return total.expr()
+
+    def masked_reduce(self, e: t.Reduce, lo_v: Val, hi_v: Val) -> Val:
+        """A reduction whose range depends on an outer index (`sum(k in 0:i + 1, ...)`): reduce over the widest
+        range, with the elements outside each row's range replaced by the operator's identity."""
+        if e.op in (ReduceOp.MAX, ReduceOp.MIN) and not e.dtype.is_float:
+            raise Refused(f"an integer {e.op.value} over a range that depends on another index variable has no "
+                          "identity to mask with")
+        widest = (self._extreme(e.lo, highest=False), self._extreme(e.hi, highest=True))
+        self.scope.ranges[e.var] = widest
+        self.scope.order.append(e.var)
+        try:
+            k = self.expr(t.Idx(e.var))
+            body = self.expr(e.body)
+            inside = self.binary(BinOp.AND, self.binary(BinOp.GE, k, lo_v, DType.BOOL),
+                                 self.binary(BinOp.LT, k, hi_v, DType.BOOL), DType.BOOL)
+            identity = {ReduceOp.SUM: "0", ReduceOp.PROD: "1", ReduceOp.MAX: "-float(\"inf\")",
+                        ReduceOp.MIN: "float(\"inf\")"}[e.op]
+            fill = Val(identity, (), UNARY, e.dtype, host=True)
+            (c, a, b), union = self.align(inside, body, fill)
+            masked = self.canon(Val(f"{self.target.where}({c.code}, {a.code}, {b.code})", union, ATOM, e.dtype))
+            axis = masked.axes.index(e.var)
+            code = self.target.reducer(e.op).format(x=masked.code, axis=axis)
+            return Val(code, tuple(x for x in masked.axes if x != e.var), ATOM, e.dtype)
         finally:
             self.scope.order.remove(e.var)
             del self.scope.ranges[e.var]
@@ -550,10 +594,17 @@ class StatementEmitter:
                     if view[0] is None or view[2]:
                         continue
                     target_code = f"{s.target}[{view[0]}]" if view[0] else s.target
+                try:
+                    filled = tr.fill(rule, m, {rule.pattern.target: target_code}, s.value)
+                except Refused:
+                    continue
                 tr.used_rules.append(rule.id)
                 self._define(s)
-                return tr.fill(rule, m, {rule.pattern.target: target_code}, s.value).splitlines()
-            code = tr.fill(rule, m, {}, s.value)
+                return filled.splitlines()
+            try:
+                code = tr.fill(rule, m, {}, s.value)
+            except Refused:
+                continue
             tr.used_rules.append(rule.id)
             value = Val(code, tuple(loop.var for loop in s.domain), ATOM if _atomic(code) else 0, s.value.dtype)
             return self.assign(s, value, tr, fresh)

@@ -1,0 +1,8 @@
+# ruff: noqa (generated code, compared verbatim)
+# mypy: ignore-errors
+# rules: (fallback)
+import tensorflow as tf
+
+def prefix_rows(a, n):
+    r = tf.reduce_sum(tf.where(tf.logical_and(tf.range(0, n, dtype=tf.int64) >= 0, tf.range(0, n, dtype=tf.int64) < (tf.range(0, n, dtype=tf.int64) + 1)[:, None]), a, 0), axis=1)
+    return r
