@@ -80,6 +80,7 @@ export interface VscodeStub {
     statusItems: StubStatusItem[];
     progressTitles: string[];
     appliedEdits: unknown[];
+    diagnosticCollections: { get(uri: unknown): unknown[] | undefined }[];
     changeSettings(changes: Record<string, unknown>): void;
     reset(): void;
     document(uri: unknown, languageId: string, text?: string): StubDocument;

@@ -250,6 +250,23 @@ class WorkspaceEdit {
     }
 }
 
+class CancellationTokenSource {
+    constructor() {
+        const emitter = new EventEmitter();
+        this.token = { isCancellationRequested: false, onCancellationRequested: emitter.event };
+        this.emitter = emitter;
+    }
+    cancel() {
+        if (!this.token.isCancellationRequested) {
+            this.token.isCancellationRequested = true;
+            this.emitter.fire(undefined);
+        }
+    }
+    dispose() {
+        this.emitter.dispose();
+    }
+}
+
 /** An event nobody fires: the language client subscribes to many of these. */
 function quietEvent() {
     return () => new Disposable();
@@ -284,6 +301,8 @@ const stub = {
     progressTitles: [],
     /** WorkspaceEdits passed to `workspace.applyEdit`. */
     appliedEdits: [],
+    /** Collections made with `languages.createDiagnosticCollection` (the language client makes one). */
+    diagnosticCollections: [],
 
     /** Fire `onDidChangeConfiguration` for the given changed keys. */
     changeSettings(changes) {
@@ -320,6 +339,8 @@ const stub = {
         stub.extensions.clear();
         stub.progressTitles.length = 0;
         stub.appliedEdits.length = 0;
+        stub.diagnosticCollections.length = 0;
+        vscode.workspace.textDocuments.length = 0;
     },
 
     /** A text document for tests: `{uri, languageId, getText()}`. */
@@ -405,6 +426,7 @@ const vscode = {
     TypeHierarchyItem,
     CancellationError,
     CodeActionKind,
+    CancellationTokenSource,
     TextEdit,
     WorkspaceEdit,
     LogLevel: { Off: 0, Trace: 1, Debug: 2, Info: 3, Warning: 4, Error: 5 },
@@ -523,7 +545,7 @@ const vscode = {
     languages: {
         createDiagnosticCollection(name) {
             const entries = new Map();
-            return {
+            const collection = {
                 name,
                 set(uri, diagnostics) {
                     entries.set(uri.toString(), diagnostics);
@@ -535,6 +557,8 @@ const vscode = {
                 has: (uri) => entries.has(uri.toString()),
                 dispose: () => entries.clear(),
             };
+            stub.diagnosticCollections.push(collection);
+            return collection;
         },
         match(selector, document) {
             const filters = Array.isArray(selector) ? selector : [selector];
@@ -550,7 +574,8 @@ const vscode = {
             return new Disposable();
         },
         getDiagnostics(uri) {
-            return stub.diagnostics.get(uri.toString()) ?? [];
+            const fromCollections = stub.diagnosticCollections.flatMap((c) => c.get(uri) ?? []);
+            return [...(stub.diagnostics.get(uri.toString()) ?? []), ...fromCollections];
         },
         getLanguages() {
             return Promise.resolve([...stub.languages]);
