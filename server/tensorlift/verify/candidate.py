@@ -203,7 +203,8 @@ class CandidateTranslator:
                     return self.syms.to_index(self.state[name], dtype)
                 return self.syms.int_scalar(name, dtype)
             case t.Dim(tensor, axis, _):
-                return self.syms.dim(tensor, axis)
+                extents = self.model.extents.get(tensor)  # a tensor the program created: its domain's extents
+                return extents[axis] if extents is not None and axis < len(extents) else self.syms.dim(tensor, axis)
             case t.Bin(op, lhs, rhs, _):
                 return int_binop(op, self.index(lhs, env), self.index(rhs, env))
             case t.Unary(UnOp.NEG, operand, _):
@@ -225,8 +226,8 @@ class CandidateTranslator:
                 if dtype.is_int:
                     return self.syms.to_value(self.index(e, env), dtype)
                 return self.syms.value_scalar(name, dtype)
-            case t.Dim(tensor, axis, dtype):
-                return self.syms.to_value(self.syms.dim(tensor, axis), dtype)
+            case t.Dim(_, _, dtype):
+                return self.syms.to_value(self.index(e, env), dtype)
             case t.Access(tensor, indices, _):
                 if tensor not in self.state:
                     raise Unsupported(f"tensor {tensor} is not defined")

@@ -470,6 +470,8 @@ class KernelProver:
                     return self.syms.to_index(st.values[name], st.dtypes.get(name, dtype))
                 return self.syms.int_scalar(name, dtype)
             case k.Dim(array, axis, _):
+                if array in st.shapes and axis < len(st.shapes[array]):  # allocated here: its shape
+                    return st.shapes[array][axis]
                 return self.syms.dim(array, axis)
             case k.Bin(op, lhs, rhs, _):
                 return int_binop(op, self.index(lhs, st), self.index(rhs, st))
@@ -490,8 +492,8 @@ class KernelProver:
                 if name in st.ints or dtype.is_int:
                     return self.syms.to_value(self.index(e, st), dtype)
                 return self.syms.value_scalar(name, dtype)
-            case k.Dim(array, axis, dtype):
-                return self.syms.to_value(self.syms.dim(array, axis), dtype)
+            case k.Dim(_, _, dtype):
+                return self.syms.to_value(self.index(e, st), dtype)
             case k.Load(array, indices, _):
                 if array not in st.values:
                     raise Unsupported(f"array {array} is read but not known")
