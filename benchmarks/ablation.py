@@ -32,7 +32,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -198,8 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     table, outcomes = run(configs, args.budget, args.hard_only)
     print_table(table, args.budget)
     if args.json:
-        Path(args.json).write_text(json.dumps({"budget": args.budget, "rows": [r.__dict__ for r in table],
-                                               "units": {c: [o.__dict__ for o in found]
+        Path(args.json).write_text(json.dumps({"budget": args.budget, "rows": [asdict(r) for r in table],
+                                               "units": {c: [asdict(o) for o in found]
                                                          for c, found in outcomes.items()}}, indent=1))
     return 0
 

@@ -68,8 +68,8 @@ def nodes_to_first(unit, examples, prune: bool, guidance: str = "features") -> t
 def test_observational_equivalence_prunes_nodes() -> None:
     unit = unit_of(SCREEN_C, Language.C)
     examples = examples_of(unit)
-    pruned, found = nodes_to_first(unit, examples, prune=True)
-    unpruned, found_too = nodes_to_first(unit, examples, prune=False)
+    pruned, found = nodes_to_first(unit, examples, prune=True, guidance="priors")
+    unpruned, found_too = nodes_to_first(unit, examples, prune=False, guidance="priors")
     assert found is not None and found_too is not None
     assert pruned < unpruned, (pruned, unpruned)
 
@@ -82,10 +82,11 @@ def test_search_is_deterministic_for_a_seed() -> None:
     assert runs[0][1] == runs[1][1]
 
 
-def test_guidance_explores_fewer_nodes_than_uniform() -> None:
+@pytest.mark.parametrize("guidance", ["priors", "features"])
+def test_guidance_explores_fewer_nodes_than_uniform(guidance: str) -> None:
     unit = unit_of(SCREEN_C, Language.C)
     examples = examples_of(unit)
-    guided, _ = nodes_to_first(unit, examples, prune=True, guidance="features")
+    guided, _ = nodes_to_first(unit, examples, prune=True, guidance=guidance)
     uniform, _ = nodes_to_first(unit, examples, prune=True, guidance="uniform")
     assert guided < uniform, (guided, uniform)
 

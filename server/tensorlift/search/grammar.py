@@ -10,12 +10,16 @@ Below a sketch, the expression grammar is indexed by scope (the index variables 
 
     ROOT        -> SKETCH_s                                  one per sketch
     E[scope]    -> access | scalar | constant | index        leaves that fit the scope
+                 | fragment                                  a subexpression of the body (static feature)
                  | E op E | -E | f(E) | f(E, E) | cast(E)    the body's operators and their close relatives
                  | select(C, E, E) | C
                  | red(k in lo:hi, E[scope + k])             k a loop variable not yet bound (in nest order)
     C[scope]    -> E cmp E | C && C | C || C
 
-Accesses are the patterns the body uses (`x(i+1)`, `A(k, i)`, `x(n-1-i)`) translated into the sketch's variables,
+Fragments are the body's own value subexpressions translated into the sketch's variables, with straight-line
+temporaries substituted and temporaries set under conditionals merged into selects (`x = in[i]; if (x < lo)
+x = lo; ...; out[i] = x` gives `select(in(i) < lo, lo, ...)`); they are what lets the search jump over a rearranged
+body. Accesses are the patterns the body uses (`x(i+1)`, `A(k, i)`, `x(n-1-i)`) translated into the sketch's variables,
 plus every tensor of the unit with the scope's variables in each order that fits its rank. Each production has a
 *label* (templatised: `bin:+`, `access:offset`, `reduce:sum`; what rule-pack priors count) and a *key* (concrete in
 this unit: `leaf:x(i + 1)`, `reduce:sum:k`; what static features and LLM answers count).
@@ -26,7 +30,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ..common import MATH_FUNCTIONS, BinOp, DType, ReduceOp, UnOp
@@ -128,6 +132,7 @@ class Sketch:
     reductions: tuple[T.Loop, ...]
     accesses: tuple[T.Access, ...]  # the body's loads, in this sketch's variables
     widened: bool = False  # a fresh output's whole extent, where the loops write only part of it
+    fragments: tuple[T.Expr, ...] = ()  # the body's own subexpressions, in this sketch's variables
 
     @property
     def indices(self) -> tuple[T.Expr, ...]:
@@ -169,10 +174,13 @@ _RELATIVES: dict[BinOp, tuple[BinOp, ...]] = {
 }
 _COMPARISONS = (BinOp.LT, BinOp.LE, BinOp.GT, BinOp.GE, BinOp.EQ, BinOp.NE)
 _MAX_PERMUTED_RANK = 3
+_MAX_FRAGMENTS = 24
 
 
-def build_grammar(unit: K.LiftUnit) -> UnitGrammar:
-    """The restricted grammar of `unit`: sketches per output and the productions below them."""
+def build_grammar(unit: K.LiftUnit, fragments: bool = True) -> UnitGrammar:
+    """The restricted grammar of `unit`: sketches per output and the productions below them. With `fragments`,
+    the body's own subexpressions (temporaries substituted) are productions too: a static feature of the unit,
+    which the `uniform` and `priors` configurations leave out so that they measure the plain enumerator."""
     scalars = {p.name: p.dtype for p in unit.inputs if p.kind == "scalar"}
     tensors = {p.name: (p.dtype, p.rank) for p in unit.inputs if p.kind == "array"}
     body_ops = _body_operators(unit)
@@ -181,6 +189,8 @@ def build_grammar(unit: K.LiftUnit) -> UnitGrammar:
     missing: list[str] = []
     for out in unit.outputs:
         sketches = tuple(_sketches(unit, out, scalars, tensors))
+        if not fragments:
+            sketches = tuple(replace(sk, fragments=()) for sk in sketches)
         if not sketches:
             missing.append(out.name)
             continue
@@ -189,6 +199,9 @@ def build_grammar(unit: K.LiftUnit) -> UnitGrammar:
         for s in sketches:
             for a in s.accesses:
                 key = "leaf:" + show_expr(a)
+                features[key] = features.get(key, 0) + 1
+            for f in s.fragments:
+                key = "frag:" + show_expr(f)
                 features[key] = features.get(key, 0) + 1
     reason = None
     if missing:
@@ -218,7 +231,7 @@ def to_tensir(e: K.Expr, subst: Mapping[str, T.Expr], scalars: Mapping[str, DTyp
         case K.Load(array=array, indices=indices, dtype=dtype):
             return T.Access(array, tuple(simplify_index(to_tensir(i, subst, scalars)) for i in indices), dtype)
         case K.Bin(op=op, lhs=lhs, rhs=rhs, dtype=dtype):
-            return T.Bin(op, to_tensir(lhs, subst, scalars), to_tensir(rhs, subst, scalars), dtype)
+            return _exact_division(T.Bin(op, to_tensir(lhs, subst, scalars), to_tensir(rhs, subst, scalars), dtype))
         case K.Unary(op=op, operand=operand, dtype=dtype):
             return T.Unary(op, to_tensir(operand, subst, scalars), dtype)
         case K.Call(fn=fn, args=args, dtype=dtype):
@@ -231,6 +244,25 @@ def to_tensir(e: K.Expr, subst: Mapping[str, T.Expr], scalars: Mapping[str, DTyp
         case K.Dim(array=array, axis=axis):
             return T.Dim(array, axis)
     raise AssertionError(e)
+
+
+def _exact_division(e: T.Bin) -> T.Expr:
+    """`(2*t + 2) / 2` is `t + 1` where every term but the constant is a multiple of the divisor (index
+    arithmetic of strided loops: `out[i / 2]` with `i = 2*t`). Truncating division is taken as flooring, which it
+    is for the non-negative indices these are; the examples and the verifier check the rest."""
+    if e.op not in (BinOp.DIV_TRUNC, BinOp.DIV_FLOOR) or not isinstance(e.rhs, T.Const):
+        return e
+    k = e.rhs.value
+    if not isinstance(k, int) or isinstance(k, bool) or k <= 0:
+        return e
+    form = to_affine(e.lhs)
+    if any(key and coeff % k for key, (coeff, _) in form.items()):
+        return e
+    from .affine import from_affine
+
+    scaled = {key: (coeff // k, atom) for key, (coeff, atom) in form.items()}
+    scaled = {key: v for key, v in scaled.items() if v[0]}
+    return from_affine(scaled, e.dtype if e.dtype.is_int else I64)
 
 
 def _index(e: T.Expr) -> T.Expr:
@@ -356,8 +388,9 @@ def _fresh_dims(unit: K.LiftUnit, sketch: Sketch, scalars: Mapping[str, DType]) 
         return tuple(T.Loop(x.var, _index(map_expr(x.lo, fix)), _index(map_expr(x.hi, fix))) for x in ls)
 
     accesses = tuple(a for a in (map_expr(x, fix) for x in sketch.accesses) if isinstance(a, T.Access))
+    fragments = tuple(map_expr(x, fix) for x in sketch.fragments)
     return Sketch(sketch.output, sketch.dtype, loops(sketch.domain), loops(sketch.reductions), accesses,
-                  sketch.widened)
+                  sketch.widened, fragments)
 
 
 def _widened(unit: K.LiftUnit, out: K.Output, sketch: Sketch, scalars: Mapping[str, DType]) -> Sketch | None:
@@ -370,7 +403,7 @@ def _widened(unit: K.LiftUnit, out: K.Output, sketch: Sketch, scalars: Mapping[s
     whole = tuple(T.Loop(d.var, zero, extent) for d, extent in zip(sketch.domain, shape, strict=True))
     if all(_index(d.lo) == zero and _index(d.hi) == _index(w.hi) for d, w in zip(sketch.domain, whole, strict=True)):
         return None
-    return Sketch(sketch.output, sketch.dtype, whole, sketch.reductions, sketch.accesses, True)
+    return Sketch(sketch.output, sketch.dtype, whole, sketch.reductions, sketch.accesses, True, sketch.fragments)
 
 
 def _enclosing(loops: list[tuple[K.For, tuple[K.For, ...]]], target: K.Stmt) -> tuple[K.For, ...] | None:
@@ -477,13 +510,79 @@ def _finish(unit: K.LiftUnit, out: K.Output, domain: tuple[T.Loop, ...], subst: 
                                 continue
                             if isinstance(access, T.Access) and access not in accesses:
                                 accesses.append(access)
-    return Sketch(out.name, out.dtype, domain, tuple(reductions), tuple(accesses))
+    fragments: list[T.Expr] = []
+    for loop, _ in loops:
+        _collect_fragments(loop.body, dict(mapping), scalars, fragments)
+    return Sketch(out.name, out.dtype, domain, tuple(reductions), tuple(accesses), fragments=tuple(fragments))
 
 
-def _stmt_exprs(stmt: K.Stmt) -> tuple[K.Expr, ...]:
+def _collect_fragments(body: Sequence[K.Stmt], env: dict[str, T.Expr], scalars: Mapping[str, DType],
+                       found: list[T.Expr]) -> None:
+    """The body's value subexpressions in TensIR, with straight-line temporaries substituted (`aa = a[i]*a[i]`)
+    and temporaries set under a conditional merged into a select (`x = in[i]; if (x < lo) x = lo;`)."""
+
+    def note(e: K.Expr) -> None:
+        for node in _value_nodes(e):
+            if isinstance(node, K.Bin | K.Unary | K.Call | K.Select | K.Cast):
+                try:
+                    fragment = to_tensir(node, env, scalars)
+                except _Untranslatable:
+                    continue
+                if fragment not in found and len(found) < _MAX_FRAGMENTS:
+                    found.append(fragment)
+        try:
+            whole = to_tensir(e, env, scalars)
+        except _Untranslatable:
+            return
+        if whole not in found and not isinstance(whole, T.Access | T.Const | T.Scalar) and \
+                len(found) < _MAX_FRAGMENTS:
+            found.append(whole)
+
+    for stmt in body:
+        match stmt:
+            case K.Assign(target=K.VarRef(name=name), value=value):
+                note(value)
+                try:
+                    env[name] = to_tensir(value, env, scalars)
+                except _Untranslatable:
+                    env.pop(name, None)
+            case K.Assign(value=value):
+                note(value)
+            case K.If(cond=cond, then=then, else_=else_):
+                note(cond)
+                yes, no = dict(env), dict(env)
+                _collect_fragments(then, yes, scalars, found)
+                _collect_fragments(else_, no, scalars, found)
+                try:
+                    test = to_tensir(cond, env, scalars)
+                except _Untranslatable:
+                    test = None
+                for name in {n for n in (*yes, *no) if yes.get(n) is not env.get(n) or no.get(n) is not env.get(n)}:
+                    a, b = yes.get(name), no.get(name)
+                    if test is None or a is None or b is None:
+                        env.pop(name, None)
+                    else:
+                        env[name] = a if a == b else T.Select(test, a, b, a.dtype if a.dtype is b.dtype else
+                                                              _promote(a.dtype, b.dtype))
+            case K.For(body=inner):
+                _collect_fragments(inner, dict(env), scalars, found)
+                for s in walk_stmts(inner):
+                    if isinstance(s, K.Assign) and isinstance(s.target, K.VarRef):
+                        env.pop(s.target.name, None)
+            case _:
+                pass
+
+
+def _promote(a: DType, b: DType) -> DType:
+    from ..common import promote
+
+    return promote(a, b)
+
+
+def _stmt_exprs(stmt: K.Stmt, values_only: bool = False) -> tuple[K.Expr, ...]:
     match stmt:
         case K.Assign(target=K.Store(indices=indices), value=value):
-            return (*indices, value)
+            return (value,) if values_only else (*indices, value)
         case K.Assign(value=value):
             return (value,)
         case K.If(cond=cond):
@@ -666,6 +765,10 @@ def _leaves(unit: K.LiftUnit, out: K.Output, sketch: Sketch, e: Nt, scope: tuple
     for access in patterns:
         label = "access:self" if access.tensor == out.name else "access:" + access_kind(access, scope)
         rules.append(Rule(e, label, "leaf:" + show_expr(access), (), Leaf(access)))
+    for fragment in sketch.fragments:
+        if _vars_of(fragment) <= bound:
+            lhs = Nt("C", e.sketch, e.scope) if fragment.dtype is DType.BOOL else e
+            rules.append(Rule(lhs, "fragment", "frag:" + show_expr(fragment), (), Leaf(fragment)))
     for name, dtype in scalars.items():
         label = "scalar:self" if name == out.name else "scalar"
         rules.append(Rule(e, label, "leaf:" + name, (), Leaf(T.Scalar(name, dtype))))

@@ -220,6 +220,7 @@ class OutputSearch:
     seed: int
     counters: _Counters
     prune_equivalent: bool = True
+    extra: Sequence[_Data] = ()  # more examples, for finished statements only (cheap insurance against weak ones)
     frames: dict[int, list[V.Frame]] = field(default_factory=dict)
     shapes: dict[Nt, list[tuple[int, ...]]] = field(default_factory=dict)
     seen: dict[tuple[Nt, bytes], Sub] = field(default_factory=dict)
@@ -419,7 +420,7 @@ class OutputSearch:
                 self.counters.candidates += 1
                 with np.errstate(all="ignore"):
                     matched = self._matches(sketch, rule.production.sketch, done[0])  # type: ignore[union-attr]
-                if matched:
+                if matched and (not self.extra or statement_matches(out, statement, self.extra, self.model)):
                     yield statement, g
                 continue
             hole = rule.args[len(done)]
@@ -508,11 +509,14 @@ class GuidedSearch:
     llm_lines: Sequence[str] = ()
     priors: Priors | None = None
     prune_equivalent: bool = True
+    fragments: bool | None = None  # the body's subexpressions as productions (default: with features and llm)
     counters: _Counters = field(default_factory=_Counters)
 
     def __post_init__(self) -> None:
-        self.grammar: UnitGrammar = build_grammar(self.unit)
+        fragments = self.options.guidance in ("features", "llm") if self.fragments is None else self.fragments
+        self.grammar: UnitGrammar = build_grammar(self.unit, fragments=fragments)
         self.data = _typed(self.unit, self.examples)
+        self.extra = _typed(self.unit, _more_examples(self.unit, self.options.seed, self.model))
         if self.priors is None:
             self.priors = Priors() if self.options.guidance == "uniform" else cached_priors(self.options.rule_paths)
         from .llm import answer_statements, derivation_counts
@@ -526,7 +530,7 @@ class GuidedSearch:
             probs = probabilities(g, self.options.guidance, self.priors or Priors(), self.grammar.features,
                                   self.llm_counts if self.options.guidance == "llm" else None)
             found.append(OutputSearch(g, costs(probs), self.data, self.model, self.options.seed, self.counters,
-                                      self.prune_equivalent))
+                                      self.prune_equivalent, self.extra))
         return found
 
     def llm_solutions(self) -> dict[str, list[T.Statement]]:
@@ -538,7 +542,7 @@ class GuidedSearch:
             if out is None:
                 continue
             self.counters.candidates += 1
-            if statement_matches(out, statement, self.data, self.model):
+            if statement_matches(out, statement, [*self.data, *self.extra], self.model):
                 found.setdefault(out.name, []).append(statement)
         return found
 
@@ -574,6 +578,18 @@ class GuidedSearch:
                     grew = True
             if not grew:
                 return
+
+
+def _more_examples(unit: LiftUnit, seed: int, model: NumericModel) -> tuple[Example, ...]:
+    """A second, independent draw of examples: random small inputs agree with a wrong expression surprisingly
+    often (`max(sum(x), max(-x))` equals `max(0, max|x|)` on many short vectors)."""
+    from ..kernel.examples import make_examples
+    from ..semantics import EvaluationError
+
+    try:
+        return make_examples(unit, seed=seed + 1_000_003, count=4, model=model)
+    except (EvaluationError, ValueError):
+        return ()
 
 
 def _combinations(sizes: list[int], tried: set[tuple[int, ...]]) -> Iterator[tuple[int, ...]]:
