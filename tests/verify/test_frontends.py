@@ -74,6 +74,43 @@ KERNELS: list[tuple[str, Language, str, int, str, Mapping[str, str]]] = [
                             "            s += a[i]\n    return s\n", 0,
      "s = sum(i in 0:dim(a, 0), select(a(i) > 0, a(i), 0))",
      {"dropped condition": "s = sum(i in 0:dim(a, 0), a(i))"}),
+    ("column sums (loop interchange)", PY,
+     "import numpy as np\n\ndef column_sums(M):\n    rows, cols = M.shape\n    totals = np.zeros(cols)\n"
+     "    for r in range(rows):\n        for c in range(cols):\n            totals[c] += M[r, c]\n"
+     "    return totals\n", 0,
+     "totals(c) = sum(r in 0:rows, M(r, c)) for c in 0:cols",
+     {"row sums": "totals(c) = sum(r in 0:cols, M(c, r)) for c in 0:cols"}),
+    ("i-k-j matmul", C, "void mm(int n, const double *A, const double *B, double *C) {\n"
+                        "  for (int i = 0; i < n; i++) {\n    for (int j = 0; j < n; j++) C[i*n + j] = 0.0;\n"
+                        "    for (int k = 0; k < n; k++) {\n      double aik = A[i*n + k];\n"
+                        "      for (int j = 0; j < n; j++) C[i*n + j] += aik * B[k*n + j];\n    }\n  }\n}\n", 0,
+     "C(i, j) = sum(k in 0:n, A(i, k) * B(k, j)) for i in 0:n, j in 0:n",
+     {"transposed B": "C(i, j) = sum(k in 0:n, A(i, k) * B(j, k)) for i in 0:n, j in 0:n"}),
+    ("scaled sum", C, "float wdiff(int n, float w, const float *a, const float *b) {\n  float acc = 0.0f;\n"
+                      "  for (int i = 0; i < n; i++) acc += a[i] * w - b[i] * w;\n  return acc;\n}\n", 0,
+     "acc = w * sum(i in 0:n, a(i) - b(i))", {"swapped": "acc = w * sum(i in 0:n, b(i) - a(i))"}),
+    ("branch temporaries", PY, "def overlay(base, layer):\n    result = []\n    for i in range(len(base)):\n"
+                               "        a = base[i]\n        b = layer[i]\n        if a < 0.5:\n"
+                               "            v = 2.0 * a * b\n        else:\n"
+                               "            v = 1.0 - 2.0 * (1.0 - a) * (1.0 - b)\n        result.append(v)\n"
+                               "    return result\n", 0,
+     "result(i) = select(base(i) < 0.5, 2.0 * base(i) * layer(i), 1.0 - 2.0 * (1.0 - base(i)) * (1.0 - layer(i))) "
+     "for i in 0:dim(base, 0)",
+     # (`<=` for `<` would be no mutant: both branches give layer(i) at base(i) == 0.5, and both verifiers agree)
+     {"> for <": "result(i) = select(base(i) > 0.5, 2.0 * base(i) * layer(i), "
+                 "1.0 - 2.0 * (1.0 - base(i)) * (1.0 - layer(i))) for i in 0:dim(base, 0)"}),
+    ("FIR on vectors", Language.CPP,
+     "#include <vector>\nstd::vector<float> fir(const std::vector<float> &x, const std::vector<float> &taps) {\n"
+     "  std::size_t nt = taps.size();\n  std::vector<float> y(x.size() - nt + 1);\n"
+     "  for (std::size_t i = 0; i < y.size(); ++i) {\n    float acc = 0.0f;\n"
+     "    for (std::size_t k = 0; k < nt; ++k) acc += taps[k] * x[i + nt - 1 - k];\n    y[i] = acc;\n  }\n"
+     "  return y;\n}\n", 0,
+     "y(i) = sum(k in 0:dim(taps, 0), taps(k) * x(i + dim(taps, 0) - 1 - k)) for i in 0:dim(x, 0) - dim(taps, 0) + 1",
+     {"not flipped": "y(i) = sum(k in 0:dim(taps, 0), taps(k) * x(i + k)) for i in 0:dim(x, 0) - dim(taps, 0) + 1"}),
+    ("max from the first element", PY,
+     "def top(z):\n    m = z[0]\n    for i in range(len(z)):\n        if z[i] > m:\n            m = z[i]\n"
+     "    return m\n", 0,
+     "m = max(i in 0:dim(z, 0), z(i))", {"min": "m = min(i in 0:dim(z, 0), z(i))"}),
 ]
 
 
