@@ -4,7 +4,8 @@
   span and the imports the file lacks), with a one-line proof comment above the replacement.
 - C/C++ source with a Python target: the engine's module (`LiftResult.module`) goes to `<stem>_<target>.py` next
   to the source, created when missing, appended to when present.
-- The certificate goes to `.tensorlift/proofs/<stem>.<unit>.smt2` next to the source.
+- The certificate goes to `.tensorlift/proofs/<stem>.<unit>.smt2` next to the source (the server makes the folder:
+  Neovim 0.7 creates files but not their folders).
 Files are created only through `documentChanges` with `CreateFile`, so only for clients that support both.
 """
 
@@ -174,6 +175,10 @@ class RewriteBuilder:
         path = proof_path(self.snapshot, result.unit_id)
         certificate = result.proof.certificate if result.proof is not None else None
         if path is None or not certificate:
+            return []
+        try:  # some clients (Neovim 0.7) create the file but not its folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
             return []
         uri = from_fs_path(str(path)) or path.as_uri()
         return [types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=True)),
