@@ -73,6 +73,14 @@ void kernel(int n, int *a, const int *b, int *c) {
 void kernel(int n, int m, int *a, const int *b) {
   for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) AT(i, j) = SQR(b[IDX(i, j)] - 3) + MAX(i, j);
 }""", "kernel(n, m, a, b)", {"n": 3, "m": 4}, {"a": (12,), "b": (12,)}, ("a",)),
+    Case("initialiser_lists_and_tables", Language.C, """
+void kernel(int n, const int *x, int *y) {
+  static const int w[] = {1, -2, 3};
+  int m[2][3] = {{1, 2}, {4}};
+  int flat[2][2] = {5, 6, 7, 8};
+  for (int i = 1; i < n - 1; i++)
+    y[i] = w[0] * x[i - 1] + w[1] * x[i] + w[2] * x[i + 1] + w[i % 3] + m[1][0] + m[0][2] + flat[1][i % 2];
+}""", "kernel(n, x, y)", {"n": 6}, {"x": (6,), "y": (6,)}, ("y",)),
     Case("pointer_walk_nested_step", Language.C, """
 void kernel(int n, int m, const int *x, int *y) {
   int *p = y;

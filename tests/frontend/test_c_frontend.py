@@ -750,3 +750,34 @@ def test_function_like_and_expression_macros_are_expanded() -> None:
                                                                           b(MUL, n, c(2)))))
     reasons = unsupported(stmts)
     assert len(reasons) == 1 and reasons[0].startswith("line 9: ") and "`LOOP`" in reasons[0]
+
+
+def test_array_initialiser_lists() -> None:
+    src = """
+    void f(int n, float *x, float *y) {
+      static const float w[] = {0.25f, 0.5f, 0.25f};
+      int m[2][3] = {{1, 2, 3}, {4}};
+      int flat[2][2] = {1, 2, 3, 4};
+      for (int i = 1; i < n - 1; i++) y[i] = w[0] * x[i - 1] + w[1] * x[i] + w[i % 3] + m[1][1] + flat[1][0];
+    }"""
+    stmts = body(src)
+    f32 = F32
+    assert stmts[:4] == (
+        Alloc("w", (c(3),), f32, None, NOWHERE), assign(st("w", c(0), dtype=f32), c(0.25, f32)),
+        assign(st("w", c(1), dtype=f32), c(0.5, f32)), assign(st("w", c(2), dtype=f32), c(0.25, f32)),
+    )
+    assert stmts[4:9] == (
+        Alloc("m", (c(2), c(3)), I32, c(0), NOWHERE), assign(st("m", c(0), c(0)), c(1)),
+        assign(st("m", c(0), c(1)), c(2)), assign(st("m", c(0), c(2)), c(3)), assign(st("m", c(1), c(0)), c(4)),
+    )
+    assert stmts[9:14] == (
+        Alloc("flat", (c(2), c(2)), I32, None, NOWHERE), assign(st("flat", c(0), c(0)), c(1)),
+        assign(st("flat", c(0), c(1)), c(2)), assign(st("flat", c(1), c(0)), c(3)),
+        assign(st("flat", c(1), c(1)), c(4)),
+    )
+    # The const table's constant-index reads are its values; m is not const, so it is read.
+    xs = ld("x", b(SUB, i, c(1)), dtype=f32)
+    value = b(ADD, b(ADD, b(ADD, b(ADD, b(MUL, c(0.25, f32), xs), b(MUL, c(0.5, f32), ld("x", i, dtype=f32))),
+                              ld("w", b(BinOp.MOD_TRUNC, i, c(3)), dtype=f32)), Cast(ld("m", c(1), c(1)), f32)),
+              Cast(ld("flat", c(1), c(0)), f32))
+    assert stmts[14] == loop("i", c(1), b(SUB, n, c(1)), 1, assign(st("y", i, dtype=f32), value))

@@ -14,9 +14,9 @@ from tree_sitter import Node
 from ..common import DType
 from ..kernel.nodes import Alloc, Assign, Const, Dim, Expr, For, Load, Param, Stmt, Store, Var, VarRef
 from ..kernel.visit import map_stmts
-from .c_arith import add, const_int, convert, mul
+from .c_arith import add, const_int, convert, int_value, mul
 from .c_context import Ctx, Loop, PushBack, Reject, ViewSym, span_of
-from .c_exprs import callee, expr, number, view_of
+from .c_exprs import callee, expr, view_of
 from .c_loops import count, mentions, trips
 from .c_query import reparse_expression
 from .c_types import Decl, brief, operator, text
@@ -136,32 +136,77 @@ def _inner_ctor_args(node: Node) -> tuple[Node, ...] | None:
     return None
 
 
-def declare_array(ctx: Ctx, decl: Decl, dtype: DType, out: list[Stmt], node: Node) -> None:
+def declare_array(ctx: Ctx, decl: Decl, dtype: DType, out: list[Stmt], node: Node, constant: bool) -> None:
+    """`T a[N][M];`, `T a[N] = {0};`, `static const float w[] = {0.25f, 0.5f, 0.25f};`: an Alloc, then one
+    assignment per listed element (C zero-fills the elements a list leaves out). A `const` table of constants
+    also reads as its values where the index is constant (`w[1]` is 0.5f), so stencil weights are visible."""
     if decl.pointers:
         raise Reject(node, f"arrays of pointers (`{decl.name}`) are not supported")
+    listed = decl.init if decl.init is not None and decl.init.type == "initializer_list" else None
+    if decl.init is not None and listed is None:
+        raise Reject(node, f"the array `{decl.name}` is initialised from `{brief(decl.init)}`, not a `{{...}}` list")
     shape: list[Expr] = []
-    for size in decl.sizes:
-        if size is None:
+    for position, size in enumerate(decl.sizes):
+        if size is not None:
+            shape.append(expr(ctx, size))
+        elif position == 0 and listed is not None:  # `T w[] = {...}`: as many as listed
+            shape.append(const_int(len(_items(listed))))
+        else:
             raise Reject(node, f"the array `{decl.name}` has no stated size")
-        shape.append(expr(ctx, size))
-    init: Expr | None = None
-    if decl.init is not None:
-        if decl.init.type != "initializer_list" or not _all_zero(decl.init):
-            raise Reject(node, f"array initialisers other than `{{0}}` (`{decl.name}`) are not supported")
-        init = zero(dtype)
+    elements = _elements(ctx, decl.name, listed, tuple(shape), (), node) if listed is not None else []
+    values = [(index, convert(expr(ctx, item), dtype)) for index, item in elements]
+    extents = [int_value(e) for e in shape]
+    complete = False
+    if all(extent is not None for extent in extents):
+        total = 1
+        for extent in extents:
+            total *= extent or 0
+        complete = len(values) == total
+    init: Expr | None = None if listed is None or complete else zero(dtype)
     out.append(Alloc(decl.name, tuple(shape), dtype, init, span_of(node)))
+    for index, value in values:
+        if init is None or value != init:
+            target = Store(decl.name, tuple(const_int(i) for i in index), dtype)
+            out.append(Assign(target, value, span_of(node)))
     ctx.declare(decl.name, ViewSym(decl.name, dtype, len(shape)))
     ctx.add_local(Param(decl.name, "array", dtype, len(shape), tuple(shape)))
+    if constant and listed is not None and all(isinstance(value, Const) for _, value in values):
+        fill = {index: value for index, value in values if isinstance(value, Const)}
+        ctx.tables[decl.name] = (fill, init if isinstance(init, Const) else None)
 
 
-def _all_zero(node: Node) -> bool:
-    for child in node.named_children:
-        if child.type == "initializer_list":
-            if not _all_zero(child):
-                return False
-        elif child.type != "number_literal" or number(child).value != 0:
-            return False
-    return True
+def _items(node: Node) -> list[Node]:
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def _elements(
+    ctx: Ctx, name: str, node: Node, shape: tuple[Expr, ...], prefix: tuple[int, ...], where: Node
+) -> list[tuple[tuple[int, ...], Node]]:
+    """(index, value node) of every element an initialiser list gives, nested (`{{1, 2}, {3, 4}}`) or flat in
+    row-major order (`{1, 2, 3, 4}`, which needs constant extents)."""
+    items = _items(node)
+    if any(item.type == "initializer_pair" for item in items):
+        raise Reject(where, f"designated initialisers (`{name}`) are not supported")
+    rank = len(shape) - len(prefix)
+    if rank > 1 and items and all(item.type == "initializer_list" for item in items):
+        found: list[tuple[tuple[int, ...], Node]] = []
+        for position, item in enumerate(items):
+            found += _elements(ctx, name, item, shape, (*prefix, position), where)
+        return found
+    if any(item.type == "initializer_list" for item in items):
+        raise Reject(where, f"the initialiser of `{name}` does not match its shape")
+    inner = [int_value(e) for e in shape[len(prefix) + 1:]]
+    if any(extent is None for extent in inner):
+        raise Reject(where, f"a flat initialiser of `{name}` needs constant extents")
+    indices: list[tuple[tuple[int, ...], Node]] = []
+    for position, item in enumerate(items):
+        index: list[int] = []
+        for extent in reversed(inner):
+            assert extent is not None
+            position, rest = divmod(position, extent)
+            index.insert(0, rest)
+        indices.append(((*prefix, position, *index), item))
+    return indices
 
 
 def is_null(node: Node) -> bool:

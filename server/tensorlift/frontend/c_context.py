@@ -138,8 +138,10 @@ class Ctx:
     locals: dict[str, Param] = field(default_factory=dict)
     pushes: dict[str, PushBack] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every identifier in the function, to make fresh names
-    written: dict[int, frozenset[str]] = field(default_factory=dict)
-    macros: dict[str, Macro] = field(default_factory=dict)  # node id -> names assigned under it
+    written: dict[int, frozenset[str]] = field(default_factory=dict)  # node id -> names assigned under it
+    macros: dict[str, Macro] = field(default_factory=dict)
+    # `const` arrays of constants: name -> (element values by index, the value of unlisted elements)
+    tables: dict[str, tuple[dict[tuple[int, ...], Const], Const | None]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------------------------------------ scopes
     def lookup(self, name: str) -> Sym | None:

@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from ..common import BinOp, DType, Language, UnOp, promote
 from ..kernel.nodes import Bin, Call, Const, Dim, Expr, Load, Select, Store, Unary, Var, VarRef
-from .c_arith import FLOATS, INTS, binary, convert, negate, promoted, truthy
+from .c_arith import FLOATS, INTS, binary, convert, int_value, negate, promoted, truthy
 from .c_context import BoundSym, Ctx, OpaqueSym, Reject, ScalarSym, ViewSym, moved
 from .c_query import reparse_expression
 from .c_types import declared, operator, text, type_info
@@ -62,7 +62,7 @@ def expr(ctx: Ctx, node: Node) -> Expr:
     if kind in ("subscript_expression", "pointer_expression"):
         if kind == "pointer_expression" and _operator(node) == "&":
             raise Reject(node, f"taking an address (`{text(node)}`) as a value is not supported")
-        return _load(place(ctx, node))
+        return _table_value(ctx, place(ctx, node))
     if kind == "call_expression":
         return _call(ctx, node)
     if kind == "conditional_expression":
@@ -219,6 +219,18 @@ def _unary(ctx: Ctx, node: Node) -> Expr:
 
 
 # ---------------------------------------------------------------------------------------------- arrays, places
+
+
+def _table_value(ctx: Ctx, target: VarRef | Store) -> Expr:
+    """A read; of a `const` table at a constant index, the constant itself."""
+    if isinstance(target, Store) and target.array in ctx.tables:
+        values, rest = ctx.tables[target.array]
+        key = tuple(k for k in (int_value(i) for i in target.indices) if k is not None)
+        if len(key) == len(target.indices):
+            found = values.get(key, rest)
+            if found is not None:
+                return found
+    return _load(target)
 
 
 def _load(target: VarRef | Store) -> Expr:

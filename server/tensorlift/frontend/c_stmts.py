@@ -301,7 +301,7 @@ def _declare(ctx: Ctx, decl: Decl, constant: bool, out: list[Stmt], node: Node) 
         declare_vector(ctx, decl, dtype, out, node)
         return
     if decl.sizes:
-        declare_array(ctx, decl, dtype, out, node)
+        declare_array(ctx, decl, dtype, out, node, constant)
         return
     if decl.pointers:
         _declare_pointer(ctx, decl, dtype, out, node)
