@@ -138,4 +138,14 @@ describe('against the real tensorlift server', { skip: found.reason, timeout: 24
         assert.equal(stub.messages.length, 1);
         assert.equal(stub.messages[0]?.level, 'info', JSON.stringify(stub.messages));
     });
+
+    it('lifts every loop of the file through workspace/applyEdit and reports the summary', async () => {
+        stub.messages.length = 0;
+        const editsBefore = stub.appliedEdits.length;
+        stub.activeTextEditor = stub.editor(document, 0, 0);
+        await stub.commands.get(CLIENT_COMMANDS.liftAllInFile)?.();
+        assert.equal(stub.appliedEdits.length, editsBefore + 1, JSON.stringify(stub.messages));
+        assert.equal(stub.messages[0]?.level, 'info');
+        assert.match(stub.messages[0]?.message ?? '', /^tensorlift: \S/, 'the summary from the server is shown');
+    });
 });
