@@ -175,6 +175,18 @@ def softmax_pieces() -> Case:
     })
 
 
+def reversed_dot() -> Case:
+    """Accumulates from the top; the proof needs the lemma that a sum also peels at its low end."""
+    step = kadd(kv("s", F64), kmul(kld("a", i), kld("b", i)))
+    body = (assign("s", kc(0.0)), loop("i", ksub(n, kc(1)), kc(-1), assign("s", step), step=-1))
+    u = unit(body, (arr("a"), arr("b"), scal("n")), (out_scal("s"),))
+
+    def with_range(lo: t.Expr | int, hi: t.Expr | int) -> t.Program:
+        return prog(stmt("s", (), (), tsum("k", lo, hi, tb(BinOp.MUL, ta("a", kx), ta("b", kx)))))
+
+    return Case("reversed dot", u, with_range(0, tn), {"range off by one": with_range(1, tn)})
+
+
 def c_division() -> Case:
     """C's `/` on ints truncates; a candidate with Python's flooring `//` differs on negative inputs."""
     body = (loop("i", 0, n, store("out", i, value=kb(BinOp.DIV_TRUNC, kld("a", i, dtype=I32), kc(2)), dtype=I32)),)
@@ -201,6 +213,6 @@ def negate_unused() -> t.Expr:
     return t.Unary(UnOp.NEG, tc(1), I32)
 
 
-ALL = (dot, saxpy, gemv, gemm, max_reduction, relu_select, stencil, reversed_copy, softmax_pieces, c_division,
-       python_division)
+ALL = (dot, saxpy, gemv, gemm, max_reduction, relu_select, stencil, reversed_copy, softmax_pieces, reversed_dot,
+       c_division, python_division)
 _ = BOOL

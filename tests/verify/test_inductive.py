@@ -63,3 +63,19 @@ def test_unsupported_construct_declines_with_a_reason() -> None:
     result = verify_inductive(broken, case.good, model=NumericModel(), deadline=None)
     assert not result.ok
     assert "while loop" in (result.reason or "")
+
+
+def test_reversed_sum_is_proved_with_a_lemma_that_is_itself_proved() -> None:
+    case = cases.reversed_dot()
+    result = verify_inductive(case.unit, case.good, model=NumericModel(), deadline=None)
+    assert result.ok, result.reason
+    lemma_checks = [c for c in result.checks if c.name.startswith("lemma:")]
+    assert {c.expect for c in lemma_checks} == {"sat", "unsat"}  # base and step, each with its sanity check
+    assert len([c for c in lemma_checks if c.expect == "unsat"]) == 2
+
+
+def test_reversed_sum_is_not_proved_under_ieee() -> None:
+    # IEEE addition is not associative: summing from the top is a different result, and the lemma fails
+    case = cases.reversed_dot()
+    result = verify_inductive(case.unit, case.good, model=NumericModel(floats="ieee"), deadline=None)
+    assert not result.ok

@@ -77,10 +77,18 @@ class Reduction:
     free: tuple[str, ...]
     statement: int
     lo: Callable[[Env], z3.ArithRef]
+    hi: Callable[[Env], z3.ArithRef]
     definition: Definition
+    element_at: z3.ExprRef  # the body at `element_var`, over the definition's free parameters
+    element_var: z3.ArithRef
 
     def at(self, env: Env, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ExprRef:
         return self.func(lo, hi, *[env[name] for name in self.free])
+
+    def element(self, k: z3.ArithRef, args: list[z3.ArithRef]) -> z3.ExprRef:
+        """The reduced expression at index `k`, with the free variables at `args`."""
+        pairs = [(self.element_var, k), *zip(self.definition.params[2:], args, strict=True)]
+        return z3.substitute(self.element_at, *pairs)
 
 
 @dataclass
@@ -309,7 +317,12 @@ class CandidateTranslator:
             with snapshot:
                 return self.index(e.lo, {**captured, **bindings})
 
-        reduction = Reduction(func, e, free, self._statement, lower, definition)
+        def upper(bindings: Env) -> z3.ArithRef:
+            with snapshot:
+                return self.index(e.hi, {**captured, **bindings})
+
+        at = z3.Int(f"{name}_k")
+        reduction = Reduction(func, e, free, self._statement, lower, upper, definition, element(at), at)
         self._cache[key] = reduction
         self.model.reductions.append(reduction)
         self.model.definitions.append(f"{name}(lo, hi{''.join(', ' + v for v in free)}) = {e.op.value} over "

@@ -69,6 +69,9 @@ class Hyp:
     bind: Callable[[z3.ArithRef], dict[str, z3.ArithRef]]
     # for loops inside: what the array is after this iteration, as a target they fill in piece by piece
     after: Callable[[z3.ArithRef], Version] | None = None
+    # instances of proved lemmas that the step from t to t + 1 needs
+    facts: Callable[[z3.ArithRef], tuple[z3.BoolRef, ...]] | None = None
+    lemmas: tuple[Outcome, ...] = ()  # the proofs of those lemmas
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,9 @@ class KernelProver:
         self.cand = candidate
         self.checker = checker
         self.search = search_checker or checker
+        self._lemmas: dict[str, tuple[Outcome, ...] | None] = {}
+        self._downward = False  # the loop whose templates are being made counts down
+        self._recorded: set[str] = set()
 
     # ---------------------------------------------------------------------------------------------- statements
 
@@ -176,6 +182,7 @@ class KernelProver:
         written_scalars, stores, inner_vars = _effects(loop.body)
         temps = _temporaries(loop.body) & written_scalars
         hyps: list[list[Hyp]] = []
+        self._downward = step < 0
         for name in sorted(written_scalars - temps):
             if name not in st.values:
                 raise ProofFailure(f"{path}: {name} is read before it is assigned")
@@ -203,6 +210,11 @@ class KernelProver:
                 if not outcome.ok:
                     raise ProofFailure(outcome.reason or "entry check failed")
                 proved.outcomes.append(outcome)
+            for h in combo:
+                for lemma in h.lemmas:
+                    if lemma.checks and lemma.checks[-1].name not in self._recorded:
+                        self._recorded.add(lemma.checks[-1].name)
+                        proved.outcomes.append(lemma)
             proved.extend(attempt)
             proved.invariants += [f"{path}: after t iterations, {h.var} == {h.text}" for h in combo]
             out = st.copy()
@@ -228,18 +240,21 @@ class KernelProver:
         body = st.copy()
         bindings = dict(ctx.bindings)
         versions = dict(ctx.versions)
+        facts: list[z3.BoolRef] = []
         for h in combo:
             body.values[h.var] = h.at(t)
             bindings.update(h.bind(t))
             if h.after is not None:
                 versions[h.var] = (h.after(t), *versions.get(h.var, ()))
+            if h.facts is not None:
+                facts += h.facts(t)
         for name in temps:  # assigned before read in every iteration: unknown at the head
             dtype = body.dtypes.get(name, DType.I64)
             body.values[name] = self.syms.fresh(f"{name}_head", self.sem.sort(dtype))
             body.dtypes[name] = dtype
         body.ints[loop.var] = lo + step * t
         body.values.pop(loop.var, None)
-        inner = Ctx((*ctx.premises, t >= 0, t < trips), bindings, path, versions)
+        inner = Ctx((*ctx.premises, t >= 0, t < trips, *facts), bindings, path, versions)
         end = self.block(loop.body, body, inner, proved)
         if end.done:
             raise Unsupported("a return inside a loop")
@@ -290,22 +305,72 @@ class KernelProver:
         # purest first: the first form that is inductive is kept, and a pure one matches the candidate at exit
         onto = Hyp(name, f"{label}0 {op.value} {fn}(lo, lo + t)",
                    lambda steps: place(sem.binop(op, v0, part(lo + steps), dtype, dtype)), binder(0))
+        reversed_forms = self._reversed_forms(series, name, v0, dtype, bindings, place, label) if self._downward else []
         if series.factor is not None:
-            return [onto]
+            return [onto, *reversed_forms]
         forms = [Hyp(name, f"{fn}(lo, lo + 1 + t)", lambda steps: place(part(lo + 1 + steps)), binder(1))]
         if reduce_identity(node.op, node.dtype) is not None:
             forms.append(Hyp(name, f"{fn}(lo, lo + t)", lambda steps: place(part(lo + steps)), binder(0)))
         else:
             forms.append(Hyp(name, f"{fn}(lo, lo + max(t, 1))",
                              lambda steps: place(part(lo + z3.If(steps >= 1, steps, 1))), binder(0)))
-        return [*forms, onto]
-        forms.append(Hyp(name, f"{fn}(lo, lo + 1 + t)", lambda steps: place(part(lo + 1 + steps)), binder(1)))
-        if reduce_identity(node.op, node.dtype) is not None:
-            forms.append(Hyp(name, f"{fn}(lo, lo + t)", lambda steps: place(part(lo + steps)), binder(0)))
-        else:
-            forms.append(Hyp(name, f"{fn}(lo, lo + max(t, 1))",
-                             lambda steps: place(part(lo + z3.If(steps >= 1, steps, 1))), binder(0)))
-        return forms
+        return [*forms, onto, *reversed_forms]
+
+    def _reversed_forms(self, series: _Series, name: str, v0: z3.ExprRef, dtype: DType, bindings: Env,
+                        place: Callable[[z3.ExprRef], z3.ExprRef], label: str) -> list[Hyp]:
+        """A loop counting down accumulates the reduction from its top: `v0 ⊕ s(hi - t, hi)`. One step then adds
+        the element at `hi - t - 1` at the *low* end, which the definition (peeled at the high end) does not say:
+        the lemma that it also peels at the low end is proved first, by induction on the length."""
+        red, sem = series.red, self.sem
+        lemma = self._peel_lemma(red)
+        if lemma is None:
+            return []
+        try:
+            hi = red.hi(bindings)
+        except KeyError:
+            return []
+        args = [bindings[v] for v in red.free]
+        op = reduce_binop(red.node.op)
+        fn = red.func.name()
+
+        def value(steps: z3.ArithRef) -> z3.ExprRef:
+            total = sem.convert(series.value(sem, bindings, hi - steps, hi), series.dtype, dtype)
+            return place(sem.binop(op, v0, total, dtype, dtype))
+
+        def facts(steps: z3.ArithRef) -> tuple[z3.BoolRef, ...]:
+            return (self._peels(red, hi - steps - 1, hi, args),)
+
+        return [Hyp(name, f"{label}0 {op.value} {fn}(hi - t, hi)", value,
+                    lambda steps: {red.node.var: hi - 1 - steps}, None, facts, lemma)]
+
+    def _peeled(self, red: Reduction, lo: z3.ArithRef, hi: z3.ArithRef, args: list[z3.ArithRef]) -> z3.ExprRef:
+        """`red(lo, hi)` with its first element taken off: `e(lo) ⊕ red(lo + 1, hi)` (for max/min, `e(lo)` alone
+        when that is the only element)."""
+        dtype = red.node.dtype
+        first = red.element(lo, args)
+        rest = self.sem.binop(reduce_binop(red.node.op), first, red.func(lo + 1, hi, *args), dtype, dtype)
+        if reduce_identity(red.node.op, dtype) is None:
+            return z3.If(hi == lo + 1, first, rest)
+        return rest
+
+    def _peels(self, red: Reduction, lo: z3.ArithRef, hi: z3.ArithRef, args: list[z3.ArithRef]) -> z3.BoolRef:
+        return red.func(lo, hi, *args) == self._peeled(red, lo, hi, args)
+
+    def _peel_lemma(self, red: Reduction) -> tuple[Outcome, ...] | None:
+        """Proof that `red(lo, lo + n) == e(lo) ⊕ red(lo + 1, lo + n)` for every `n >= 1`: the base case `n = 1`
+        and the step from `n` to `n + 1`, each a ground obligation (induction on the naturals does the rest).
+        It needs the operator to be associative: it fails, as it should, for IEEE arithmetic."""
+        key = red.func.name()
+        if key not in self._lemmas:
+            lo, n = z3.Int(f"{key}_lemma_lo"), z3.Int(f"{key}_lemma_n")
+            args = [z3.Int(f"{key}_lemma_{v}") for v in red.free]
+            base = Obligation(f"lemma: {key} peels at its low end (length 1)", (),
+                              self._peels(red, lo, lo + 1, args))
+            step = Obligation(f"lemma: {key} peels at its low end (length n + 1, given length n)",
+                              (n >= 1, self._peels(red, lo, lo + n, args)), self._peels(red, lo, lo + n + 1, args))
+            outcomes = (self.checker.discharge(base), self.checker.discharge(step))
+            self._lemmas[key] = outcomes if all(o.ok for o in outcomes) else None
+        return self._lemmas[key]
 
     def _array_hyps(self, array: str, stores: list[tuple[k.Expr, ...]], loop: k.For, st: ExecState, ctx: Ctx,
                     lo: z3.ArithRef, step: int, inner_vars: frozenset[str]) -> list[Hyp]:
