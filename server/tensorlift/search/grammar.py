@@ -321,13 +321,13 @@ def _loop_range(loop: K.For, subst: Mapping[str, T.Expr], scalars: Mapping[str, 
     if loop.step == 1:
         return start, stop, None
     if loop.step == -1:
-        one = T.Const(1, I64)
+        one = T.Const(1, DType.I32)
         return _index(T.Bin(BinOp.ADD, stop, one, I64)), _index(T.Bin(BinOp.ADD, start, one, I64)), None
     step = abs(loop.step)
     first, last = (stop, start) if loop.step > 0 else (start, stop)
-    span = _index(T.Bin(BinOp.ADD, T.Bin(BinOp.SUB, first, last, I64), T.Const(step - 1, I64), I64))
-    trip = T.Bin(BinOp.DIV_FLOOR, span, T.Const(step, I64), I64)
-    source = _index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, T.Const(loop.step, I64), T.Idx(loop.var), I64), I64))
+    span = _index(T.Bin(BinOp.ADD, T.Bin(BinOp.SUB, first, last, I64), T.Const(step - 1, DType.I32), I64))
+    trip = T.Bin(BinOp.DIV_FLOOR, span, T.Const(step, DType.I32), I64)
+    source = _index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, T.Const(loop.step, DType.I32), T.Idx(loop.var), I64), I64))
     return T.Const(0, DType.I32), trip, source
 
 
@@ -430,7 +430,8 @@ def _array_sketch(unit: K.LiftUnit, out: K.Output, store: K.Store, enclosing: tu
         ranges[loop.var] = (lo, hi)
         counters[loop.var] = source if source is not None else T.Idx(loop.var)
     try:
-        indices = [_index(to_tensir(i, counters, scalars)) for i in store.indices]
+        inductions = _inductions(unit, enclosing[-1], store, counters, scalars) if enclosing else {}
+        indices = [_index(to_tensir(i, {**counters, **inductions}, scalars)) for i in store.indices]
     except _Untranslatable:
         return None
     solved: dict[str, T.Expr] = {}  # loop var -> expression in domain variables
@@ -468,6 +469,40 @@ def _array_sketch(unit: K.LiftUnit, out: K.Output, store: K.Store, enclosing: tu
             return None
     domain_vars = {d.var for d in domain}
     return _finish(unit, out, tuple(domain), subst, domain_vars, loops, scalars, tensors)
+
+
+def _inductions(unit: K.LiftUnit, loop: K.For, store: K.Store, counters: Mapping[str, T.Expr],
+                scalars: Mapping[str, DType]) -> dict[str, T.Expr]:
+    """Second counters: `j = c` before the loop and `j = j + d` once per iteration (`out[j++] = ...`) make `j` the
+    affine function `c + d*t` of the iteration number `t` (plus `d` where the store comes after the step)."""
+    found: dict[str, T.Expr] = {}
+    starts = {s.target.name: s.value.value for s in unit.body if isinstance(s, K.Assign)
+              and isinstance(s.target, K.VarRef) and isinstance(s.value, K.Const) and isinstance(s.value.value, int)}
+    position = next((n for n, s in enumerate(loop.body) if isinstance(s, K.Assign) and s.target is store), None)
+    if position is None:
+        return found
+    try:
+        start = _index(to_tensir(loop.start, counters, scalars))
+    except _Untranslatable:
+        return found
+    var = T.Idx(loop.var)
+    t: T.Expr = var if abs(loop.step) != 1 else (T.Bin(BinOp.SUB, var, start, I64) if loop.step == 1 else
+                                                 T.Bin(BinOp.SUB, start, var, I64))
+    for n, s in enumerate(loop.body):
+        match s:
+            case K.Assign(target=K.VarRef(name=name), value=K.Bin(op=BinOp.ADD, lhs=K.Var(name=same),
+                                                                   rhs=K.Const(value=step))) \
+                    if name == same and name in starts and isinstance(step, int):
+                assigned = [x for x in walk_stmts(loop.body) if isinstance(x, K.Assign)
+                            and isinstance(x.target, K.VarRef) and x.target.name == name]
+                if len(assigned) != 1:
+                    continue
+                steps = T.Bin(BinOp.ADD, t, T.Const(1, I64), I64) if n < position else t
+                found[name] = _index(T.Bin(BinOp.ADD, T.Const(starts[name], I64),
+                                           T.Bin(BinOp.MUL, T.Const(step, I64), steps, I64), I64))
+            case _:
+                pass
+    return found
 
 
 def _scalar_sketch(unit: K.LiftUnit, out: K.Output, loops: list[tuple[K.For, tuple[K.For, ...]]],
