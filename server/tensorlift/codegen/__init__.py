@@ -86,5 +86,6 @@ def emit(unit: LiftUnit, program: Program, target: str, packs: RulePacks) -> Emi
     for rule in rules:
         if rule.id in py.rules:
             imports.extend(rule.imports)
-    return Emitted("\n".join(py.lines), tuple(dict.fromkeys(imports)), _python_preconditions(target, program),
+    preconditions = (*py.preconditions, *_python_preconditions(target, program))
+    return Emitted("\n".join(py.lines), tuple(dict.fromkeys(imports)), preconditions,
                    as_function(function_name(unit), py), py.rules)

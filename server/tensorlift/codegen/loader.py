@@ -322,11 +322,32 @@ def read_packs(paths: Sequence[str | Path]) -> tuple[RulePacks, list[Finding]]:
     return RulePacks(tuple(packs), {k: tuple(v) for k, v in rules.items()}, fallbacks), findings
 
 
+_LOADED: dict[tuple[tuple[str, int, int], ...], RulePacks] = {}
+
+
+def _stamp(paths: Sequence[str | Path]) -> tuple[tuple[str, int, int], ...]:
+    """Every rule file under `paths` with its modification time and size: the cache key of a load."""
+    stamp: list[tuple[str, int, int]] = []
+    for folder in pack_dirs(paths):
+        for path in sorted(folder.glob("*.toml")):
+            info = path.stat()
+            stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
 def load_packs(extra_paths: Sequence[str] = ()) -> RulePacks:
-    """The extra packs (searched first) and the bundled ones; raises `TensorliftError` at the first error."""
-    packs, findings = read_packs([*extra_paths, bundled_rules()])
+    """The extra packs (searched first) and the bundled ones; raises `TensorliftError` at the first error.
+    Loads are cached until a rule file changes (the language server lifts many units per second)."""
+    paths: list[str | Path] = [*extra_paths, bundled_rules()]
+    key = _stamp(paths)
+    if key in _LOADED:
+        return _LOADED[key]
+    packs, findings = read_packs(paths)
     for finding in findings:
         if finding.severity == "error":
             raise TensorliftError(SourceError(finding.message, path=finding.at.path, line=finding.at.line - 1,
                                               column=finding.at.column - 1))
+    if len(_LOADED) > 16:
+        _LOADED.clear()
+    _LOADED[key] = packs
     return packs

@@ -49,6 +49,7 @@ class PyCode:
     params: tuple[str, ...]
     returns: tuple[str, ...]
     rules: tuple[str, ...]  # ids of the rules used
+    preconditions: tuple[str, ...] = ()  # the fired rules' preconditions, filled in
 
 
 def _paren(v: Val, weaker_than: int) -> str:
@@ -110,6 +111,7 @@ class Translator:
     extents: dict[str, tuple[t.Expr | None, ...]]
     scope: _Scope = field(default_factory=lambda: _Scope({}, []))
     used_rules: list[str] = field(default_factory=list)
+    preconditions: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------------ helpers
 
@@ -239,12 +241,19 @@ class Translator:
                    view=v.view)
 
     def gather(self, e: t.Access) -> Val:
-        if not self.target.gather:
-            raise Refused(f"{self.target.name}: the access {e.tensor}(...) needs a gather with index arithmetic "
-                          "that is not a slice; not supported for this target")
         vals = [self.expr(index) for index in e.indices]
         expanded, union = self.align(*vals)
-        return Val(f"{e.tensor}[{', '.join(v.code for v in expanded)}]", union, ATOM, e.dtype)
+        if self.target.gather:
+            return Val(f"{e.tensor}[{', '.join(v.code for v in expanded)}]", union, ATOM, e.dtype)
+        if self.target.name != "tensorflow":
+            raise Refused(f"{self.target.name}: the access {e.tensor}(...) needs a gather; not supported")
+        extents = []
+        for axis in union:
+            lo, hi = self.scope.ranges[axis]
+            extents.append(self._bound(Lin.of(hi).plus(Lin.of(lo).scaled(-1))))
+        shape = "(" + ", ".join(extents) + ("," if len(extents) == 1 else "") + ")"
+        grid = ", ".join(f"tf.broadcast_to(tf.cast({v.code}, tf.int64), {shape})" for v in expanded)
+        return Val(f"tf.gather_nd({e.tensor}, tf.stack([{grid}], axis=-1))", union, ATOM, e.dtype)
 
     def is_full(self, e: t.Access) -> bool:
         view = self.view_parts(e.tensor, e.indices)
@@ -295,6 +304,8 @@ class Translator:
             code = values[match.group(1)]
             return code if _atomic(code) else f"({code})"
 
+        for text in rule.preconditions:
+            self.preconditions.append(re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], text))
         return re.sub(r"\{(\w+)\}", sub, rule.emit)
 
     def structural(self, e: t.Expr) -> Val:
@@ -561,12 +572,14 @@ class StatementEmitter:
     def program(self, program: t.Program) -> PyCode:
         lines: list[str] = []
         used: list[str] = []
+        preconditions: list[str] = []
         for s in program.statements:
             tr = Translator(self.target, self.rules, self.extents,
                             _Scope({loop.var: (loop.lo, loop.hi) for loop in s.domain},
                                    [loop.var for loop in s.domain]))
             lines.extend(self.statement(s, tr))
             used.extend(tr.used_rules)
+            preconditions.extend(tr.preconditions)
         params = [p.name for p in self.unit.inputs]
         params += [o.name for o in self.unit.outputs if not o.fresh and o.name not in params]
         returns = tuple(o.name for o in self.unit.outputs)
@@ -576,7 +589,8 @@ class StatementEmitter:
             imports.append("import math")
         if "jax." in code.replace("jax.numpy", ""):
             imports.append("import jax")
-        return PyCode(tuple(lines), tuple(imports), tuple(params), returns, tuple(dict.fromkeys(used)))
+        return PyCode(tuple(lines), tuple(imports), tuple(params), returns, tuple(dict.fromkeys(used)),
+                      tuple(dict.fromkeys(preconditions)))
 
     def statement(self, s: t.Statement, tr: Translator) -> list[str]:
         fresh = s.target not in self.defined and not s.is_scalar

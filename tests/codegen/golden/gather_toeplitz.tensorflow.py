@@ -1,3 +1,8 @@
-# ruff: noqa
+# ruff: noqa (generated code, compared verbatim)
 # mypy: ignore-errors
-# refused: tensorflow: the access a(...) needs a gather with index arithmetic that is not a slice; not supported for this target
+# rules: (fallback)
+import tensorflow as tf
+
+def gather_toeplitz(a, m, n):
+    T = tf.gather_nd(a, tf.stack([tf.broadcast_to(tf.cast(tf.range(0, m, dtype=tf.int64)[:, None] + tf.range(0, n, dtype=tf.int64), tf.int64), (m, n))], axis=-1))
+    return T
