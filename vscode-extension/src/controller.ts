@@ -134,10 +134,16 @@ export class ServerController implements vscode.Disposable {
         }
         const commandLine = [server.command, ...server.args].join(' ');
         this.log(`Starting the tensorlift server (${server.source}): ${commandLine}`);
-        const client = this.deps.createClient(server, {
-            outputChannel: this.deps.output,
-            onProgress: (token, value) => this.progress.update(token, value),
-        });
+        let client: ManagedClient;
+        try {
+            client = this.deps.createClient(server, {
+                outputChannel: this.deps.output,
+                onProgress: (token, value) => this.progress.update(token, value),
+            });
+        } catch (error) {
+            this.failed(error);
+            return;
+        }
         this.client = client;
         this.current = server;
         this.clientSubscriptions.push(
@@ -161,16 +167,19 @@ export class ServerController implements vscode.Disposable {
                 this.setState('ready', commandLine);
             }
         } catch (error) {
-            if (this.client !== client) {
-                return;
+            if (this.client === client) {
+                this.failed(error);
             }
-            const message = error instanceof Error ? error.message : String(error);
-            this.log(`The tensorlift server failed to start: ${message}`);
-            this.setState('error', message);
-            void vscode.window
-                .showErrorMessage(`tensorlift: the language server failed to start: ${message}`, 'Show Output')
-                .then((choice) => choice && this.deps.output.show(true));
         }
+    }
+
+    private failed(error: unknown): void {
+        const message = error instanceof Error ? error.message : String(error);
+        this.log(`The tensorlift server failed to start: ${message}`);
+        this.setState('error', message);
+        void vscode.window
+            .showErrorMessage(`tensorlift: the language server failed to start: ${message}`, 'Show Output')
+            .then((choice) => choice && this.deps.output.show(true));
     }
 
     async stop(): Promise<void> {

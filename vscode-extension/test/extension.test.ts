@@ -377,6 +377,27 @@ describe('when tensorlift is missing', () => {
     });
 });
 
+describe('when the server fails to start', () => {
+    it('shows the error state and the reason', async () => {
+        stub.settings.set('tensorlift.path', goodTensorlift(tempDir()));
+        const context = { subscriptions: [] as { dispose(): unknown }[] };
+        const extension = activate(context as unknown as vscode.ExtensionContext, {
+            createClient: (server, env) => {
+                const client = new FakeClient(server, env);
+                client.start = () => Promise.reject(new Error('initialize failed: boom'));
+                return client;
+            },
+            activeInterpreter: () => Promise.resolve(undefined),
+        });
+        harness = { extension, clients: [], context };
+        await extension.started;
+        assert.equal(extension.controller.serverState, 'error');
+        assert.equal(statusText(), '$(error) tensorlift');
+        assert.match(stub.messages.at(-1)?.message ?? '', /failed to start: initialize failed: boom/);
+        assert.equal(extension.controller.server(), undefined);
+    });
+});
+
 describe('settings changes', () => {
     it('restart the server when tensorlift.path changes', async () => {
         const { h, client } = await startedWithTensorlift();
