@@ -175,7 +175,7 @@ def test_unsigned_loop_counter_start_has_its_type() -> None:
         ("a[0] = n << 2;", "bit operation `<<`"),
         ("a[0] = n & 1;", "bit operation `&`"),
         ("a[0] = foo(n);", "`foo`"),
-        ("a[0] = g_table[n];", "`g_table` is not declared"),
+        ("a[0] = g_undeclared[n];", "`g_undeclared` is not declared"),
         ("int i = 0; for (; i < n; i++) a[i] = 0;", "without an initialiser"),
         ("for (int i = 0; i < n; i = i * 2) a[i] = 0;", "does not step `i`"),
         ("int *p; for (int i = 0, *q = a; i < n; i++) a[i] = 0;", "does not declare integer scalars"),
@@ -781,3 +781,31 @@ def test_array_initialiser_lists() -> None:
                               ld("w", b(BinOp.MOD_TRUNC, i, c(3)), dtype=f32)), Cast(ld("m", c(1), c(1)), f32)),
               Cast(ld("flat", c(1), c(0)), f32))
     assert stmts[14] == loop("i", c(1), b(SUB, n, c(1)), 1, assign(st("y", i, dtype=f32), value))
+
+
+def test_file_scope_variables_become_parameters_and_const_tables_locals() -> None:
+    src = """
+    #define N 8
+    static const int W[2] = {3, 4};
+    double A[N][N], x[N];
+    int count;
+    int n;
+    void kernel(void) {
+      for (int i = 0; i < N; i++) x[i] = A[i][i] * W[1];
+      count++;
+    }
+    void shadow(int *a) { int n = 3; a[1] = n; }"""
+    found = functions(src)
+    kernel = found["kernel"]
+    assert kernel.params == (
+        Param("A", "array", F64, 2, (c(8), c(8))), Param("x", "array", F64, 1, (c(8),)),
+        Param("count", "scalar", I32, by_reference=True),
+    )
+    start = kernel.body[0].span
+    assert start.start == start.end and kernel.span.start < start.start, "the table fill sits at the brace"
+    assert tuple(blank(s) for s in kernel.body) == (
+        Alloc("W", (c(2),), I32, None, NOWHERE), assign(st("W", c(0)), c(3)), assign(st("W", c(1)), c(4)),
+        loop("i", c(0), c(8), 1, assign(st("x", i, dtype=F64), b(MUL, ld("A", i, i, dtype=F64), c(4.0, F64)))),
+        assign(VarRef("count", I32), b(ADD, v("count"), c(1))),
+    )
+    assert found["shadow"].params == (Param("a", "array", I32, 1),), "a local `n` hides the global"

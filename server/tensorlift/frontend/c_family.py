@@ -24,12 +24,14 @@ Pointer aliases never appear in the IR (every access is on the base array); loop
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from tree_sitter import Node
 
-from ..common import DType, Language, SourceError
+from ..common import DType, Language, Position, SourceError, Span
 from ..kernel.nodes import Alloc, Assign, Const, Expr, For, If, KernelFunction, Param, Return, Stmt, Unsupported
+from .c_alloc import declare_array
 from .c_context import Ctx, Helper, Macro, OpaqueSym, Reject, ScalarSym, Sym, ViewSym, span_of
 from .c_exprs import expr
 from .c_loops import descendants
@@ -59,8 +61,8 @@ def parse_functions(
         _aliases(root, aliases)
         definitions = list(_definitions(root))
         consts, macros = _constants(root, language)
-        helpers = _helpers(definitions, language, consts)
-        functions = tuple(_function(node, language, consts, helpers, macros) for node in definitions)
+        facts = _FileFacts(consts, _helpers(definitions, language, consts), macros, tuple(_globals(root, consts)))
+        functions = tuple(_function(node, language, facts) for node in definitions)
     finally:
         ALIASES.reset(token)
     return functions, errors
@@ -308,9 +310,35 @@ def _unreadable_parameter(node: Node) -> tuple[str | None, str]:
 # -------------------------------------------------------------------------------------------------- functions
 
 
-def _function(
-    node: Node, language: Language, consts: dict[str, Const], helpers: dict[str, Helper], macros: dict[str, Macro]
-) -> KernelFunction:
+@dataclass(frozen=True, slots=True)
+class _FileFacts:
+    consts: dict[str, Const]
+    helpers: dict[str, Helper]
+    macros: dict[str, Macro]
+    globals: tuple[tuple[Decl, Node, bool], ...]  # file-scope variables: declaration, its node, `const`
+
+
+def _globals(root: Node, consts: dict[str, Const]) -> Iterator[tuple[Decl, Node, bool]]:
+    """File-scope variables that are not constants already (`double A[N][N];`, `static const float w[3] = ...`,
+    `int n;`)."""
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.type in _CONTAINERS:
+            stack.extend(reversed(node.children))
+            continue
+        if node.type != "declaration" or any(text(c) == "extern" for c in node.children
+                                             if c.type == "storage_class_specifier"):
+            continue
+        base = type_info(node.child_by_field_name("type"))
+        constant = any(text(c) in ("const", "constexpr") for c in node.children if c.type == "type_qualifier")
+        for child in node.children_by_field_name("declarator"):
+            decl = declared(base, child)
+            if decl is not None and decl.name not in consts and base.dtype is not None:
+                yield decl, node, constant
+
+
+def _function(node: Node, language: Language, facts: _FileFacts) -> KernelFunction:
     span = span_of(node)
     found = _signature(node)
     if found is None:
@@ -318,13 +346,12 @@ def _function(
         reason = f"line {node.start_point[0] + 1}: this function's declarator is not understood"
         return KernelFunction(name, language, (), (Unsupported(reason, span),), span)
     name, returns, params_node = found
-    ctx = Ctx(language, consts, helpers, macros=macros)
+    ctx = Ctx(language, facts.consts, facts.helpers, macros=facts.macros)
     ctx.return_dtype = returns.base.dtype if returns.rank == 0 else None
     body = node.child_by_field_name("body")
     uses = _uses(language, body)
     ctx.names = {name.decode("utf-8", errors="replace") for name in uses}
     params: list[Param] = []
-    problems: list[Unsupported] = []
     for decl in _parameters(params_node):
         if not isinstance(decl, Decl):
             # Only its uses are unsupported: a kernel may ignore a callback or context argument.
@@ -343,8 +370,10 @@ def _function(
     if params_node.has_error or body is None:
         problem = f"line {node.start_point[0] + 1}: syntax error in the function header"
         return KernelFunction(name, language, tuple(params), (Unsupported(problem, span),), span)
+    start = Span(Position(*body.start_point), Position(*body.start_point))
+    prelude = _global_uses(ctx, facts, uses, params, start)
     try:
-        statements = block(ctx, body.named_children)
+        statements = prelude + block(ctx, body.named_children)
     except RecursionError:
         statements = [Unsupported(f"line {node.start_point[0] + 1}: this function is nested too deeply", span)]
     if node.has_error and not _any_unsupported(statements):
@@ -355,7 +384,52 @@ def _function(
         statements.append(Unsupported(f"line {where + 1}: {message}", span))
     param_names = {p.name for p in params}
     local_params = tuple(p for n, p in ctx.locals.items() if n not in param_names)
-    return KernelFunction(name, language, tuple(params), (*problems, *statements), span, local_params)
+    return KernelFunction(name, language, tuple(params), tuple(statements), span, local_params)
+
+
+def _global_uses(
+    ctx: Ctx, facts: _FileFacts, uses: dict[bytes, list[Node]], params: list[Param], start: Span
+) -> list[Stmt]:
+    """The file-scope variables the function uses: `const` tables are allocated and filled at its start (the
+    returned statements, placed at the opening brace); other arrays and scalars become parameters, since the
+    caller sees what the function does to them (scalars as by-reference)."""
+    prelude: list[Stmt] = []
+    taken = {p.name for p in params} | {name for name, _ in ctx.visible()}
+    for decl, node, constant in facts.globals:
+        found = uses.get(decl.name.encode(), [])
+        if not found or decl.name in taken or decl.reference or decl.base.vector_rank or _declares(found):
+            continue
+        taken.add(decl.name)
+        dtype = decl.base.dtype
+        assert dtype is not None
+        if constant and decl.sizes and decl.init is not None:
+            filled: list[Stmt] = []
+            try:
+                declare_array(ctx, decl, dtype, filled, node, True)
+            except Reject as reject:
+                ctx.declare(decl.name, OpaqueSym(reject.reason))
+                continue
+            prelude += [replace(stmt, span=start) for stmt in filled]
+        elif decl.rank == 0:
+            params.append(Param(decl.name, "scalar", dtype, by_reference=True))
+            ctx.declare(decl.name, ScalarSym(decl.name, dtype))
+        elif decl.sizes and not decl.pointers:
+            shape = tuple(_size(ctx, size) for size in decl.sizes)
+            params.append(Param(decl.name, "array", dtype, decl.rank, shape))
+            ctx.declare(decl.name, ViewSym(decl.name, dtype, decl.rank))
+    return prelude
+
+
+def _declares(uses: list[Node]) -> bool:
+    """Whether one of these identifier occurrences declares the name (a local that shadows a global)."""
+    for use in uses:
+        parent = use.parent
+        while parent is not None and parent.type in ("pointer_declarator", "array_declarator", "reference_declarator"):
+            use, parent = parent, parent.parent
+        declaring = parent is not None and parent.type in ("init_declarator", "declaration", "parameter_declaration")
+        if declaring and parent is not None and parent.child_by_field_name("declarator") == use:
+            return True
+    return False
 
 
 def _any_unsupported(stmts: Iterable[Stmt]) -> bool:
