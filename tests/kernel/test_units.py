@@ -210,3 +210,13 @@ def test_a_size_set_to_a_constant_stays_free():
     fn = function("f", (array("a"),), assign("n", const(8)), loop("i", 0, n, store("a", (i,), const(0.0))))
     (u,) = split_units(fn, b"")
     assert u.sizes == ("n",) and u.assumptions == ()
+
+
+def test_a_leading_dimension_is_a_size():
+    lda = var("lda")
+    index = add(mul(i, lda), j)
+    fn = function("dger", (scalar("m"), scalar("n"), scalar("alpha", F64), array("A"), scalar("lda")),
+                  loop("i", 0, m, loop("j", 0, n, store("A", (index,), add(load("A", index), var("alpha", F64))))))
+    (u,) = split_units(fn, b"")
+    assert u.sizes == ("m", "n", "lda")  # the index needs it concrete; alpha is data
+    assert [p.rank for p in u.inputs if p.name == "A"] == [1]  # j < n says nothing of lda: no split

@@ -237,7 +237,8 @@ def _declarations(fn: KernelFunction) -> dict[str, Param]:
 
 
 def _sizes(body: tuple[Stmt, ...], inputs: tuple[Param, ...]) -> tuple[str, ...]:
-    """Integer scalar inputs that bound loops, size allocations or shape input arrays."""
+    """Integer scalar inputs that bound loops, size allocations, shape input arrays or enter index expressions
+    (a leading dimension `lda` in `A[i*lda + j]`): everything the interpreter needs concrete."""
     used: set[str] = set()
     for stmt in walk_stmts(body):
         match stmt:
@@ -246,8 +247,15 @@ def _sizes(body: tuple[Stmt, ...], inputs: tuple[Param, ...]) -> tuple[str, ...]
             case Alloc(_, shape, _, _, _):
                 for e in shape:
                     used |= free_vars(e)
+            case Assign(Store(_, indices, _), _, _):
+                for e in indices:
+                    used |= free_vars(e)
             case _:
                 pass
+    for expr in all_exprs(body):
+        if isinstance(expr, Load):
+            for e in expr.indices:
+                used |= free_vars(e)
     for p in inputs:
         for extent in p.shape or ():
             if extent is not None:
