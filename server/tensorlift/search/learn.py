@@ -70,8 +70,7 @@ def learn_priors(corpus_dir: Path | str, options: LiftOptions, *, llm_answers_di
                             counts.update(program_labels(program))
                             break
     made = {
-        "command": " ".join(["tensorlift", "rules", "learn", "--corpus", str(corpus_dir)]
-                            + (["--llm-answers", str(llm_answers_dir)] if llm_answers_dir else [])),
+        "command": _command(),
         "corpus": str(corpus_dir),
         "date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "solved_units": str(solved),
@@ -80,6 +79,14 @@ def learn_priors(corpus_dir: Path | str, options: LiftOptions, *, llm_answers_di
         "analysis": str(options.analysis).lower(),
     }
     return Priors(dict(sorted(counts.items())), (str(corpus_dir),), made)
+
+
+def _command() -> str:
+    """The command line this process was started with, as a user would type it."""
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    if program == "learn.py":
+        program = "python -m tensorlift.search.learn"
+    return " ".join([program, *sys.argv[1:]])
 
 
 def _parse(text: str, unit: LiftUnit) -> T.Program | None:
