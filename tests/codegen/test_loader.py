@@ -144,3 +144,13 @@ def test_extra_packs_come_before_the_bundled_ones(tmp_path: Path) -> None:
     folder = make_pack(tmp_path, GOOD_RULE)
     packs = load_packs([str(folder)])
     assert packs.packs[0].name == "x" and packs.rules_for("numpy")[0].id == "x.double"
+
+
+def test_loads_are_cached_until_a_rule_file_changes(tmp_path: Path) -> None:
+    folder = make_pack(tmp_path, GOOD_RULE)
+    first = load_packs([str(folder)])
+    assert load_packs([str(folder)]) is first
+    path = folder / "numpy.toml"
+    path.write_text(path.read_text().replace('emit = "{a} * 2"', 'emit = "2 * {a}"'))
+    second = load_packs([str(folder)])
+    assert second is not first and second.rules_for("numpy")[0].emit == "2 * {a}"

@@ -46,13 +46,11 @@ def _indentation(source: bytes, span: Span) -> str:
     return line[: len(line) - len(line.lstrip())].decode("utf-8")
 
 
-def _indented(code: str, indent: str, source: bytes, span: Span) -> str:
-    """The code for the span: its first line starts where the span starts, later lines get the indentation."""
+def _indented(code: str, indent: str) -> str:
+    """The code for a span: its first line starts where the span starts, later lines get the indentation."""
     lines = code.splitlines() or ["pass"]
-    head = _lines(source)[span.start.line][: span.start.character] if span.start.line < len(_lines(source)) else b""
-    first = lines[0] if head.strip() == b"" else f"{lines[0]}"
     rest = [f"{indent}{line}" if line else "" for line in lines[1:]]
-    return "\n".join([first, *rest])
+    return "\n".join([lines[0], *rest])
 
 
 def _bound_names(tree: ast.Module) -> dict[str, str]:
@@ -157,11 +155,11 @@ def edit_for(unit: LiftUnit, emitted: Emitted, source: bytes, language: Language
         if language is Language.PYTHON:
             raise ValueError("gemmini code cannot replace a Python unit")
         indent = _indentation(source, unit.span)
-        replace = TextEdit(unit.span, _indented(emitted.code, indent, source, unit.span))
+        replace = TextEdit(unit.span, _indented(emitted.code, indent))
         return EditPlan((*c_include_edits(source, emitted.imports), replace), None)
     if language is Language.PYTHON:
         indent = _indentation(source, unit.span)
-        replace = TextEdit(unit.span, _indented(emitted.code, indent, source, unit.span))
+        replace = TextEdit(unit.span, _indented(emitted.code, indent))
         return EditPlan((*python_import_edits(source, emitted.imports), replace), None)
     return EditPlan((), python_module([(unit, emitted)]))
 
