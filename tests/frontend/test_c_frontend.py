@@ -176,6 +176,7 @@ def test_unsigned_loop_counter_start_has_its_type() -> None:
         ("a[0] = n & 1;", "bit operation `&`"),
         ("a[0] = foo(n);", "`foo`"),
         ("a[0] = g_undeclared[n];", "`g_undeclared` is not declared"),
+        ("float m = -INFINITY;", "`INFINITY` has no value in the real-number model"),
         ("int i = 0; for (; i < n; i++) a[i] = 0;", "without an initialiser"),
         ("for (int i = 0; i < n; i = i * 2) a[i] = 0;", "does not step `i`"),
         ("int *p; for (int i = 0, *q = a; i < n; i++) a[i] = 0;", "does not declare integer scalars"),
@@ -809,3 +810,10 @@ def test_file_scope_variables_become_parameters_and_const_tables_locals() -> Non
         assign(VarRef("count", I32), b(ADD, v("count"), c(1))),
     )
     assert found["shadow"].params == (Param("a", "array", I32, 1),), "a local `n` hides the global"
+
+
+def test_limits_macros_are_constants() -> None:
+    src = "void f(int n, int *a, float *x) { int m = INT_MIN; float y = -FLT_MAX; a[0] = m; x[0] = y; }"
+    stmts = body(src)
+    assert stmts[0] == assign(VarRef("m", I32), c(-(2**31)))
+    assert stmts[1] == assign(VarRef("y", F32), c(-3.4028234663852886e38, F32))

@@ -37,6 +37,19 @@ _INT_ABS = frozenset({"abs", "labs", "llabs"})
 _MIN = frozenset({"min", "MIN", "fmin", "fminf", "fminl", "Min"})
 _MAX = frozenset({"max", "MAX", "fmax", "fmaxf", "fmaxl", "Max"})
 _MAX_INLINE_DEPTH = 8
+# Limits from <limits.h>, <stdint.h> and <float.h>, which the file includes but tree-sitter does not read.
+_LIMITS: dict[str, Const] = {
+    "INT_MAX": Const(2**31 - 1, DType.I32), "INT_MIN": Const(-(2**31), DType.I32),
+    "INT32_MAX": Const(2**31 - 1, DType.I32), "INT32_MIN": Const(-(2**31), DType.I32),
+    "UINT_MAX": Const(2**32 - 1, DType.U32), "LONG_MAX": Const(2**63 - 1, DType.I64),
+    "LONG_MIN": Const(-(2**63), DType.I64), "INT64_MAX": Const(2**63 - 1, DType.I64),
+    "INT64_MIN": Const(-(2**63), DType.I64), "SHRT_MAX": Const(2**15 - 1, DType.I32),
+    "SHRT_MIN": Const(-(2**15), DType.I32), "CHAR_MAX": Const(127, DType.I32), "CHAR_MIN": Const(-128, DType.I32),
+    "UCHAR_MAX": Const(255, DType.I32), "INT8_MAX": Const(127, DType.I32), "INT8_MIN": Const(-128, DType.I32),
+    "UINT8_MAX": Const(255, DType.I32), "INT16_MAX": Const(2**15 - 1, DType.I32),
+    "INT16_MIN": Const(-(2**15), DType.I32),
+    "FLT_MAX": Const(3.4028234663852886e38, DType.F32), "DBL_MAX": Const(1.7976931348623157e308, DType.F64),
+}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 T = TypeVar("T")
 
@@ -96,8 +109,13 @@ def expr_name(ctx: Ctx, node: Node, name: str) -> Expr:
     match sym:
         case None if name in ctx.macros and ctx.macros[name].params is None:
             return _expanded(ctx, node, name, lambda inner: expr(ctx, inner))
+        case None if name in _LIMITS:
+            return _LIMITS[name]
+        case None if name in ("INFINITY", "HUGE_VAL", "HUGE_VALF", "NAN"):
+            raise Reject(node, f"`{name}` has no value in the real-number model; start a max/min reduction from "
+                               "the first element instead")
         case None:
-            raise Reject(node, f"`{name}` is not declared in this function (global variables are not supported)")
+            raise Reject(node, f"`{name}` is not declared in this function or file")
         case ScalarSym(deref=True):
             raise Reject(node, f"`{name}` is a pointer to a scalar; read it as `*{name}`")
         case ScalarSym():
