@@ -5,6 +5,9 @@ return a placeholder and record the index instead of touching storage. The large
 one, is the extent that axis needs (declared shapes and `Dim` extents win where the unit has them). Array
 contents are small: ints in [-9, 9], floats multiples of 1/4 in [-4, 4] — exact in binary, so sums and
 products do not depend on evaluation order and a reassociating candidate is not rejected for rounding.
+
+Sizes: the free ones (`free_sizes`: named sizes and `Dim` extents) are drawn, 0 and 1 included; sizes the unit's
+assumptions define from extents (`rows == dim(img, 0)`) are derived (`complete_sizes`), so they never disagree.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def dim_refs(unit: LiftUnit) -> tuple[tuple[str, int], ...]:
 
 
 def _derived(unit: LiftUnit) -> dict[str, Expr]:
-    """Sizes the unit's assumptions define from extents and constants (`rows == dim(img, 0)`, `n == 8`)."""
+    """Sizes the unit's assumptions define from extents (`rows == dim(img, 0)`, `n == len(a) - 1`)."""
     found: dict[str, Expr] = {}
     for a in unit.assumptions:
         if isinstance(a, Bin) and a.op is BinOp.EQ and isinstance(a.lhs, Var) and not free_vars(a.rhs):
