@@ -19,7 +19,7 @@ from ..kernel.nodes import Bin, Call, Const, Dim, Expr, Load, Select, Store, Una
 from .c_arith import FLOATS, INTS, binary, convert, int_value, negate, promoted, truthy
 from .c_context import BoundSym, Ctx, OpaqueSym, Reject, ScalarSym, ViewSym, moved
 from .c_query import reparse_expression
-from .c_types import declared, operator, text, type_info
+from .c_types import brief, declared, operator, text, type_info
 
 _ARITH: dict[str, BinOp] = {
     "+": BinOp.ADD, "-": BinOp.SUB, "*": BinOp.MUL, "<": BinOp.LT, "<=": BinOp.LE, ">": BinOp.GT,
@@ -101,7 +101,7 @@ def expr(ctx: Ctx, node: Node) -> Expr:
         raise Reject(node, f"struct field access `{text(node)}` is not supported")
     if kind == "ERROR" or node.is_missing:
         raise Reject(node, "syntax error")
-    raise Reject(node, f"`{kind.replace('_', ' ')}` (`{_short(node)}`) is not supported")
+    raise Reject(node, f"`{kind.replace('_', ' ')}` (`{brief(node)}`) is not supported")
 
 
 def expr_name(ctx: Ctx, node: Node, name: str) -> Expr:
@@ -181,7 +181,7 @@ def cast_type(node: Node) -> DType:
     descriptor = _field(node, "type")
     info = type_info(descriptor.child_by_field_name("type"))
     if descriptor.child_by_field_name("declarator") is not None:
-        raise Reject(node, f"the pointer cast `{_short(node)}` is not supported here")
+        raise Reject(node, f"the pointer cast `{brief(node)}` is not supported here")
     if info.dtype is None:
         raise Reject(node, f"a cast to {info.problem or 'this type'} is not supported")
     return info.dtype
@@ -264,7 +264,7 @@ def subscript_parts(node: Node) -> tuple[Node, Node]:
     if index is None:
         indices = node.child_by_field_name("indices")
         if indices is None or indices.named_child_count != 1:
-            raise Reject(node, f"the subscript `{_short(node)}` is not supported")
+            raise Reject(node, f"the subscript `{brief(node)}` is not supported")
         index = indices.named_children[0]
     return argument, index
 
@@ -320,14 +320,14 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
         return _expanded(ctx, node, callee(node), lambda inner: place(ctx, inner))
     if kind == "pointer_expression":
         if _operator(node) != "*":
-            raise Reject(node, f"`{_short(node)}` is not an element")
+            raise Reject(node, f"`{brief(node)}` is not an element")
         argument = _field(node, "argument")
         scalar = _deref_scalar(ctx, argument)
         if scalar is not None:
             return scalar
         view = view_of(ctx, argument)
         if view.rank != 1:
-            raise Reject(node, f"`{_short(node)}` dereferences a pointer to rows; index it fully instead")
+            raise Reject(node, f"`{brief(node)}` dereferences a pointer to rows; index it fully instead")
         return Store(view.base, view.indices((Const(0, DType.I32),)), view.dtype)
     if kind == "subscript_expression" or _method(node) == "at":
         base, indices = _chain(ctx, node)
@@ -338,9 +338,9 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
             return VarRef(sym.name, sym.dtype)
         view = sym if isinstance(sym, ViewSym) and sym.poison is None else view_of(ctx, base)
         if len(indices) != view.rank:
-            raise Reject(node, f"`{_short(node)}` gives {len(indices)} of {view.rank} indices")
+            raise Reject(node, f"`{brief(node)}` gives {len(indices)} of {view.rank} indices")
         return Store(view.base, view.indices(indices), view.dtype)
-    raise Reject(node, f"`{_short(node)}` is not an assignable element")
+    raise Reject(node, f"`{brief(node)}` is not an assignable element")
 
 
 def _deref_scalar(ctx: Ctx, node: Node) -> VarRef | None:
@@ -410,11 +410,11 @@ def view_of(ctx: Ctx, node: Node) -> ViewSym:
         if op == "+" and points(ctx, right) and not points(ctx, left):
             amount = _index(ctx, left)
             return moved(view_of(ctx, right), amount)
-        raise Reject(node, f"the pointer arithmetic `{_short(node)}` is not supported")
+        raise Reject(node, f"the pointer arithmetic `{brief(node)}` is not supported")
     if kind == "update_expression":
         argument = _field(node, "argument")
         if argument.type != "identifier":
-            raise Reject(node, f"`{_short(node)}` is not supported")
+            raise Reject(node, f"`{brief(node)}` is not supported")
         view = view_of(ctx, argument)
         if not view.pointer:
             raise Reject(node, f"`{text(argument)}` is an array, not a pointer; it cannot be moved")
@@ -426,17 +426,17 @@ def view_of(ctx: Ctx, node: Node) -> ViewSym:
     if kind == "pointer_expression" and _operator(node) == "&":
         target = place(ctx, _field(node, "argument"))
         if not isinstance(target, Store) or not target.indices:
-            raise Reject(node, f"`{_short(node)}` takes the address of a scalar")
+            raise Reject(node, f"`{brief(node)}` takes the address of a scalar")
         return ViewSym(target.array, target.dtype, 1, target.indices[:-1], target.indices[-1])
     if kind == "subscript_expression":
         base, indices = _chain(ctx, node)
         view = view_of(ctx, base)
         if len(indices) >= view.rank:
-            raise Reject(node, f"`{_short(node)}` is an element, not an array")
+            raise Reject(node, f"`{brief(node)}` is an element, not an array")
         return ViewSym(view.base, view.dtype, view.rank - len(indices), view.indices(indices))
     if _method(node) == "data":
         return view_of(ctx, _field(_field(node, "function"), "argument"))
-    raise Reject(node, f"`{_short(node)}` is not an array or pointer the frontend can follow")
+    raise Reject(node, f"`{brief(node)}` is not an array or pointer the frontend can follow")
 
 
 # ------------------------------------------------------------------------------------------------------- calls
@@ -481,10 +481,10 @@ def _call(ctx: Ctx, node: Node) -> Expr:
     cast = _functional_cast(node)
     if cast is not None:
         if len(args) != 1:
-            raise Reject(node, f"the conversion `{_short(node)}` takes one value")
+            raise Reject(node, f"the conversion `{brief(node)}` takes one value")
         return convert(expr(ctx, args[0]), cast)
     if not name:
-        raise Reject(node, f"the call `{_short(node)}` is not supported (function pointers are not)")
+        raise Reject(node, f"the call `{brief(node)}` is not supported (function pointers are not)")
     if name in _MIN or name in _MAX:
         if len(args) != 2:
             raise Reject(node, f"`{name}` with {len(args)} arguments is not supported")
@@ -583,7 +583,7 @@ def _method_call(ctx: Ctx, node: Node, method: str) -> Expr:
     if method in ("size", "length") and not _args(node):
         view = view_of(ctx, receiver)
         if view.pointer or view.offset != Const(0, DType.I32):
-            raise Reject(node, f"`{_short(node)}` on a moved pointer is not supported")
+            raise Reject(node, f"`{brief(node)}` on a moved pointer is not supported")
         return Dim(view.base, len(view.prefix))
     if method == "at":
         return _load(place(ctx, node))
@@ -657,18 +657,14 @@ def _helper_statement(ctx: Ctx, node: Node, name: str) -> Expr | None:
 def _field(node: Node, name: str) -> Node:
     child = node.child_by_field_name(name)
     if child is None:
-        raise Reject(node, f"`{_short(node)}` is incomplete")
+        raise Reject(node, f"`{brief(node)}` is incomplete")
     return child
 
 
 def _only_child(node: Node) -> Node:
     children = node.named_children
     if len(children) != 1:
-        raise Reject(node, f"`{_short(node)}` is not supported")
+        raise Reject(node, f"`{brief(node)}` is not supported")
     return children[0]
 
-
-def _short(node: Node) -> str:
-    words = " ".join(text(node).split())
-    return words if len(words) <= 40 else words[:37] + "..."
 

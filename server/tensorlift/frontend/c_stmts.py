@@ -2,9 +2,8 @@
 
 `block` translates a statement sequence in a new scope. Each statement is translated on its own: a construct the
 Kernel IR cannot express becomes `Unsupported(reason, span)` and the rest of the function still translates.
-Declarations of pointers only move `ViewSym`s (no Kernel statement); allocations become `Alloc`; a vector
-declared empty becomes a placeholder `Alloc` whose shape is filled in when its block ends, from the one
-`push_back` site (the counter of the loops between the declaration and the call).
+Declarations of pointers only move `ViewSym`s (no Kernel statement); allocations, vectors and `push_back` are
+c_alloc's; loop headers and the pointers loops move are c_loops'.
 """
 
 from __future__ import annotations
@@ -54,7 +53,7 @@ from .c_loops import (
     pointer_header,
     trips,
 )
-from .c_types import Decl, TypeInfo, declared, operator, text, type_info
+from .c_types import Decl, TypeInfo, brief, declared, operator, text, type_info
 
 _UNSUPPORTED_STATEMENTS = {
     "while_statement": "`while` loops are not supported; rewrite as a `for` loop",
@@ -105,7 +104,7 @@ def _statement(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     if kind in _IGNORED:
         return
     if node.is_error or node.is_missing:
-        raise Reject(node, f"syntax error near `{_short(node)}`")
+        raise Reject(node, f"syntax error near `{brief(node)}`")
     if node.has_error and kind not in ("compound_statement", "for_statement", "if_statement", "for_range_loop"):
         raise Reject(_first_error(node), "syntax error in this statement; fix it to lift the code")
     if kind in _UNSUPPORTED_STATEMENTS:
@@ -127,7 +126,7 @@ def _statement(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     elif kind.startswith("preproc_"):
         raise Reject(node, "preprocessor conditionals inside functions are not supported")
     else:
-        raise Reject(node, f"the statement `{_short(node)}` ({kind.replace('_', ' ')}) is not supported")
+        raise Reject(node, f"the statement `{brief(node)}` ({kind.replace('_', ' ')}) is not supported")
 
 
 def _first_error(node: Node) -> Node:
@@ -268,7 +267,7 @@ def _declaration(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     for child in node.children_by_field_name("declarator"):
         decl = declared(base, child)
         if decl is None:
-            out.append(Unsupported(f"line {child.start_point[0] + 1}: the declarator `{_short(child)}` is not "
+            out.append(Unsupported(f"line {child.start_point[0] + 1}: the declarator `{brief(child)}` is not "
                                    "supported", span_of(node)))
             continue
         try:
@@ -326,7 +325,7 @@ def _single_initialiser(decl: Decl) -> Node | None:
     init = decl.init
     if init is not None and init.type == "initializer_list":
         if init.named_child_count != 1:
-            raise Reject(init, f"the initialiser `{_short(init)}` is not supported")
+            raise Reject(init, f"the initialiser `{brief(init)}` is not supported")
         return init.named_children[0]
     return init
 
@@ -363,7 +362,7 @@ def _declare_pointer(ctx: Ctx, decl: Decl, dtype: DType, out: list[Stmt], node: 
         return
     view = view_of(ctx, decl.init)
     if view.rank != decl.pointers:
-        raise Reject(node, f"`{name}` points into `{_short(decl.init)}` with a different rank")
+        raise Reject(node, f"`{name}` points into `{brief(decl.init)}` with a different rank")
     ctx.declare(name, replace(view, pointer=True))
 
 
@@ -425,7 +424,7 @@ def _extra_update(ctx: Ctx, node: Node, body: list[Stmt]) -> None:
         elif node.type == "assignment_expression":
             _assign(ctx, node, body, node)
         else:
-            raise Reject(node, f"the loop update `{_short(node)}` is not supported")
+            raise Reject(node, f"the loop update `{brief(node)}` is not supported")
     except Reject as reject:
         body.append(Unsupported(reject.message, span_of(node)))
 
@@ -439,10 +438,10 @@ def _range_for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     base = type_info(node.child_by_field_name("type"))
     decl = declared(base if base.dtype is not None else TypeInfo(DType.I32), declarator)
     if decl is None:
-        raise Reject(declarator, f"the loop variable `{_short(declarator)}` is not supported")
+        raise Reject(declarator, f"the loop variable `{brief(declarator)}` is not supported")
     view = view_of(ctx, right)
     if view.pointer or view.rank == 0:
-        raise Reject(right, f"a range-based `for` over `{_short(right)}` is not supported")
+        raise Reject(right, f"a range-based `for` over `{brief(right)}` is not supported")
     if decl.name in assigned_names(ctx, body_node) and not decl.reference:
         raise Reject(node, f"the loop assigns to `{decl.name}`, a copy of each element; it changes nothing")
     index_name = ctx.fresh(decl.name)
@@ -514,8 +513,4 @@ def _return(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
         value = convert(value, ctx.return_dtype)
     out.append(Return(value, span))
 
-
-def _short(node: Node | None) -> str:
-    words = " ".join(text(node).split())
-    return words if len(words) <= 40 else words[:37] + "..."
 
