@@ -8,8 +8,10 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
-from lsp_helpers import apply_text_edits, diagnostics, open_document
+import pytest_lsp
+from lsp_helpers import CONFIG, apply_text_edits, diagnostics, open_document, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -141,3 +143,50 @@ async def test_a_unit_that_does_not_lift_gets_no_diagnostic_and_no_action(client
         types.TextDocumentIdentifier(uri), types.Range(types.Position(2, 0), types.Position(4, 0)),
         types.CodeActionContext([])))
     assert not actions
+
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"tensorlift": {"showNotLifted": True}}))
+    both = await diagnostics(client, uri, count=2)
+    info = next(d for d in both if d.code == "not-lifted")
+    assert info.severity == types.DiagnosticSeverity.Information and info.range.start.line == 1
+    assert info.message.startswith("not lifted: ")
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def plain_client(lsp_client: LanguageClient, tmp_path: Path) -> Any:
+    """A client without `documentChanges` (pytest-lsp's Neovim 0.7 capabilities): it cannot create files."""
+    await start(lsp_client, tmp_path, capabilities="neovim@0.7.0")
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_client_that_cannot_create_files(plain_client: LanguageClient, tmp_path: Path) -> None:
+    client = plain_client
+    uri = open_document(client, tmp_path / "dot.c", DOT_C)
+    found = await diagnostics(client, uri)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), found[0].range, types.CodeActionContext([found[0]])))
+    assert actions
+    action = actions[0]
+    assert isinstance(action, types.CodeAction) and action.edit is None and action.command is None
+    assert "cannot create files" in action.title
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.edit is None and resolved.command is not None
+    assert resolved.command.command == "tensorlift.openLifted"
+    lifted = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        resolved.command.command, resolved.command.arguments))
+    assert "def dot" in lifted["module"] and "np.dot" in lifted["module"]
+    assert lifted["status"] == "verified for all sizes"
+
+    # Python sources are rewritten in place with plain `changes`; the proof is not written to a file
+    py_uri = open_document(client, tmp_path / "double.py", "def double(x, y, n):\n    for i in range(n):\n"
+                           "        y[i] = 2 * x[i]\n    return y\n")
+    [hint] = await diagnostics(client, py_uri)
+    [action] = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(py_uri), hint.range,
+        types.CodeActionContext([hint], only=[types.CodeActionKind.QuickFix]))) or []
+    assert isinstance(action, types.CodeAction)
+    resolved = await client.code_action_resolve_async(action)
+    assert resolved.edit is not None and resolved.edit.document_changes is None and resolved.edit.changes
+    text = "".join(e.new_text for e in resolved.edit.changes[py_uri])
+    assert "# tensorlift: verified for all sizes (proof: run tensorlift.showProof)" in text

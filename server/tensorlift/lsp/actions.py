@@ -2,7 +2,9 @@
 
 An action carries `data` = {uri, version, unitId, key, target}; `resolve` finds the unit again (by id, or by key
 when the document changed meanwhile), lifts it for the action's target if that has not happened yet (within the
-budget), and builds the edit. A unit that did not lift gets no action: nothing unverified is ever offered.
+budget), and builds the edit (or, for a C/C++ unit lifted to Python in a client that cannot create files, the
+`tensorlift.openLifted` command that returns the module text). A unit that did not lift gets no action: nothing
+unverified is ever offered.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 KINDS = (types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite)
 OPEN_LIFTED = "tensorlift.openLifted"
+CANNOT_CREATE = " (this client cannot create files: opens the module text instead)"
 
 
 def _overlaps(span: Span, start_line: int, end_line: int) -> bool:
@@ -69,17 +72,14 @@ class CodeActionFeature:
                     continue  # this target cannot express it
                 shown = known or base
                 title = f"Lift to {target_name(target)} — {status_text(shown)}"
-                data = action_data(state, unit.id, target)
-                command = None
                 if not builder.can_apply(target):
-                    title += " (this client cannot create files: opens the module text instead)"
-                    command = types.Command(title, OPEN_LIFTED, arguments=[state.snapshot.uri, unit.id, target])
+                    title += CANNOT_CREATE
+                data = action_data(state, unit.id, target)
                 for kind in kinds:
                     quick = kind == types.CodeActionKind.QuickFix
                     out.append(types.CodeAction(
                         title=title, kind=kind, diagnostics=diagnostics if quick else None,
-                        is_preferred=quick and target == default, data=None if command else data,
-                        command=command))
+                        is_preferred=quick and target == default, data=data))
         return out
 
     @staticmethod
@@ -107,6 +107,11 @@ class CodeActionFeature:
             log.info("resolve: %s cannot be lifted to %s: %s", unit.id, target, why)
             return action
         builder = RewriteBuilder(state.snapshot, Positions(state.snapshot.text, codec), abilities)
+        if not builder.can_apply(target):
+            # the command is added here, not in the action list: lsprotocol (pygls clients) reads a listed action
+            # with a `command` as a bare Command
+            action.command = types.Command(action.title, OPEN_LIFTED, arguments=[state.snapshot.uri, unit.id, target])
+            return action
         action.edit = builder.build([result])
         return action
 
