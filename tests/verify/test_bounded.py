@@ -73,3 +73,15 @@ def test_contradictory_assumption_checks_nothing_and_fails() -> None:
     result = verify_bounded(never, case.mutants["+ for *"], bound=3, model=NumericModel(), deadline=None)
     assert not result.ok
     assert "no size assignment" in (result.reason or "")
+
+
+def test_deadline_states_the_bound_actually_reached() -> None:
+    import time
+
+    case = cases.gemm()
+    start = time.monotonic()
+    result = verify_bounded(case.unit, case.good, bound=6, model=NumericModel(), deadline=start + 1.5)
+    assert time.monotonic() - start < 10
+    # stopped early: it says so, and states the bound every assignment of which it did check
+    assert result.ok and result.bound is not None and 1 <= result.bound < 6
+    assert "time" in (result.reason or "")

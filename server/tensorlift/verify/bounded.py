@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import z3
 
-from ..common import DType
+from ..common import BinOp, DType
+from ..kernel import nodes as k
 from ..kernel.nodes import LiftUnit
 from ..semantics import EvaluationError, NumericModel, Z3Domain, Z3Semantics
 from ..tensir import nodes as t
@@ -24,7 +25,8 @@ from .assumptions import assumption_sentences
 from .result import Check, VerifyResult
 from .solving import Checker, Obligation, ProofFailure
 
-MAX_ASSIGNMENTS = 160
+MAX_ASSIGNMENTS = 160  # solver checks per candidate
+MAX_ENUMERATED = 5000  # assignments looked at (most break an assumption and cost no solver call)
 Dims = Mapping[tuple[str, int], int]
 
 
@@ -50,16 +52,46 @@ class _Verdict:
 
 def assignments(unit: LiftUnit, bound: int) -> Iterator[tuple[int, Assignment]]:
     """Every assignment of sizes and Dim extents in 0..bound, by increasing largest value (then sum), with that
-    largest value."""
+    largest value. An extent the unit's assumptions equate to a size (`n == len(a)`) or to an earlier extent
+    takes its value instead of being enumerated: the other combinations break an assumption anyway."""
     from ..kernel.examples import dim_refs
 
-    names: list[str | tuple[str, int]] = [*unit.sizes, *dim_refs(unit)]
-    combos = sorted(itertools.product(range(bound + 1), repeat=len(names)), key=lambda c: (max(c, default=0),
-                                                                                            sum(c), c))
+    tied = _ties(unit)
+    free: list[str | tuple[str, int]] = [*unit.sizes, *(d for d in dim_refs(unit) if d not in tied)]
+    combos = sorted(itertools.product(range(bound + 1), repeat=len(free)), key=lambda c: (max(c, default=0),
+                                                                                           sum(c), c))
     for combo in combos:
-        sizes = {n: v for n, v in zip(names, combo, strict=True) if isinstance(n, str)}
-        dims = {n: v for n, v in zip(names, combo, strict=True) if not isinstance(n, str)}
+        values: dict[str | tuple[str, int], int] = dict(zip(free, combo, strict=True))
+        for dim, same in tied.items():
+            if same in values:
+                values[dim] = values[same]
+        sizes = {n: v for n, v in values.items() if isinstance(n, str)}
+        dims = {n: v for n, v in values.items() if not isinstance(n, str)}
         yield max(combo, default=0), Assignment(sizes, dims)
+
+
+def _ties(unit: LiftUnit) -> dict[tuple[str, int], str | tuple[str, int]]:
+    """Extents that an assumption `x == dim(a, k)` (casts aside) makes equal to a size or an earlier extent."""
+    ties: dict[tuple[str, int], str | tuple[str, int]] = {}
+    for assumption in unit.assumptions:
+        if not (isinstance(assumption, k.Bin) and assumption.op is BinOp.EQ):
+            continue
+        a, b = _uncast(assumption.lhs), _uncast(assumption.rhs)
+        if isinstance(a, k.Dim) and not isinstance(b, k.Dim):
+            a, b = b, a
+        if not isinstance(b, k.Dim) or (b.array, b.axis) in ties:
+            continue
+        if isinstance(a, k.Var) and a.name in unit.sizes:
+            ties[(b.array, b.axis)] = a.name
+        elif isinstance(a, k.Dim) and (a.array, a.axis) not in ties and (a.array, a.axis) != (b.array, b.axis):
+            ties[(b.array, b.axis)] = (a.array, a.axis)
+    return ties
+
+
+def _uncast(e: k.Expr) -> k.Expr:
+    while isinstance(e, k.Cast):
+        e = e.operand
+    return e
 
 
 def verify_bounded(unit: LiftUnit, program: t.Program, *, bound: int, model: NumericModel, deadline: float | None,
@@ -71,10 +103,10 @@ def verify_bounded(unit: LiftUnit, program: t.Program, *, bound: int, model: Num
     complete_upto = -1  # every assignment with values <= this was checked
     level = 0
     try:
-        for count, (largest, assignment) in enumerate(assignments(unit, bound)):
+        for largest, assignment in assignments(unit, bound):
             if largest != level:
                 complete_upto, level = level, largest
-            if count >= max_assignments:
+            if checked >= max_assignments or checked + skipped >= MAX_ENUMERATED:
                 break
             verdict = _check_assignment(unit, program, assignment, model, checker)
             if verdict.skipped:
@@ -87,7 +119,11 @@ def verify_bounded(unit: LiftUnit, program: t.Program, *, bound: int, model: Num
         else:
             complete_upto = bound
     except ProofFailure as error:
-        return VerifyResult(False, "bounded", bound, None, str(error), sentences)
+        # out of time: every size up to the last complete level was still checked, and that is what is stated
+        if complete_upto < 1:
+            return VerifyResult(False, "bounded", bound, None, str(error), sentences)
+        return VerifyResult(True, "bounded", complete_upto, None, f"{error}; checked every size up to "
+                            f"{complete_upto} only", sentences, tuple(checks))
     if checked == 0:
         return VerifyResult(False, "bounded", bound, None,
                             f"no size assignment up to {bound} gives the loop a defined result ({skipped} tried)",
