@@ -71,6 +71,10 @@ int main(void) {
     printf("%d %d %d\\n", c[0], c[1], c[2]);
     tiled_resadd_auto(1, 3, 1.0f, 1.0f, 1.0f, a, b, c, true, WS);
     printf("%d %d %d\\n", c[0], c[1], c[2]);
+    elem_t A2[2] = {5, 7}; elem_t B2[2] = {3, 1}; acc_t C2[1];
+    tiled_matmul_auto(1, 1, 2, A2, B2, NULL, C2, 2, 1, 1, 1, 0.5f, 1.0f, 1.0f, NO_ACTIVATION, 1.0f, 0,
+                      false, false, false, true, false, 0, WS);
+    printf("%d\\n", C2[0]);
     return 0;
 }
 """
@@ -80,6 +84,7 @@ int main(void) {
     assert int(out[2]) == 127  # -(-128) saturates
     assert out[3].split() == ["127", "-128", "-2"]
     assert out[4].split() == ["127", "0", "0"]
+    assert int(out[5]) == 2 * 3 + 4 * 1  # inputs scaled by 0.5 on the way in: 2.5 -> 2, 3.5 -> 4 (half to even)
 
 
 # --------------------------------------------------------------------------------------- emitted code vs C loops

@@ -110,6 +110,8 @@ static inline void tiled_matmul_auto(size_t dim_I, size_t dim_J, size_t dim_K,
         uint8_t weightA,
         enum tiled_matmul_type_t tiled_matmul_type) {
     size_t i, j, kk;
+    const bool a_identity = A_scale_factor == 1.0f;
+    const bool b_identity = B_scale_factor == 1.0f;
     (void)D_scale_factor; /* MVIN_SCALE_ACC is the identity in the default configuration */
     (void)bert_scale;
     (void)weightA;
@@ -126,8 +128,9 @@ static inline void tiled_matmul_auto(size_t dim_I, size_t dim_J, size_t dim_K,
             for (kk = 0; kk < dim_K; kk++) {
                 const elem_t a = transpose_A ? A[kk * stride_A + i] : A[i * stride_A + kk];
                 const elem_t b = transpose_B ? B[j * stride_B + kk] : B[kk * stride_B + j];
-                const acc_t product = (acc_t)gemmini_mvin_scale(a, A_scale_factor) *
-                                      (acc_t)gemmini_mvin_scale(b, B_scale_factor);
+                /* scaling an int8 by exactly 1.0 is the identity: skip the float round trip */
+                const acc_t product = (acc_t)(a_identity ? a : gemmini_mvin_scale(a, A_scale_factor)) *
+                                      (acc_t)(b_identity ? b : gemmini_mvin_scale(b, B_scale_factor));
                 acc = gemmini_wrap_add(acc, product);
             }
             if (full_C) {
