@@ -29,6 +29,7 @@ def test_mutant_is_refuted(case: cases.Case, name: str, program: object) -> None
     result = verify_bounded(case.unit, program, bound=3, model=NumericModel(), deadline=None)  # type: ignore[arg-type]
     assert not result.ok, f"{case.name}: mutant {name!r} passed"
     assert result.counterexample and re.search(r"\bn=\d|m=\d", result.counterexample)
+    assert "from the candidate" in result.counterexample or "candidate is undefined" in result.counterexample
 
 
 def test_c_division_mutant_fails_on_a_negative_input() -> None:

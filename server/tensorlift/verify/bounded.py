@@ -180,6 +180,7 @@ def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment
         return _Verdict(False, counterexample=f"at {where}: the candidate is undefined ({error}) where the loop "
                         "is not", reason=f"candidate undefined at {where}")
     goals: list[z3.BoolRef] = []
+    compared: list[tuple[str, object, object, DType]] = []  # (element, loop's value, candidate's value, dtype)
     for out in unit.outputs:
         if out.name not in got:
             return _Verdict(False, counterexample=f"at {where}: the candidate does not compute {out.name}",
@@ -190,15 +191,19 @@ def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment
             if left.shape != right.shape:
                 return _Verdict(False, counterexample=f"at {where}: {out.name} has shape {list(left.shape)}, the "
                                 f"candidate's {list(right.shape)}", reason=f"output {out.name} has the wrong shape")
-            goals += [_equal(sem, left[i], right[i], out.dtype) for i in np.ndindex(left.shape)]
+            for i in np.ndindex(left.shape):
+                goals.append(_equal(sem, left[i], right[i], out.dtype))
+                compared.append((f"{out.name}[{','.join(map(str, i))}]", left[i], right[i], out.dtype))
         else:
             goals.append(_equal(sem, mine, theirs, out.dtype))
+            compared.append((out.name, mine, theirs, out.dtype))
     outcome = checker.discharge(Obligation(f"outputs agree at {where}", tuple(premises), z3.And(*goals)))
     if outcome.ok:
         return _Verdict(True, checks=outcome.checks)
     if outcome.model is not None:
         shown = _show_model(outcome.model, symbols)
-        return _Verdict(False, counterexample=f"at {where}, inputs {shown}: the outputs differ",
+        differs = _first_difference(outcome.model, sem, compared)
+        return _Verdict(False, counterexample=f"at {where}, inputs {shown}: {differs}",
                         reason=f"differs from the loop at {where}")
     return _Verdict(False, reason=f"at {where}: {outcome.reason}")
 
@@ -237,6 +242,16 @@ def _term(sem: Z3Semantics, value: object, dtype: DType) -> z3.ExprRef:
     if isinstance(value, (bool, int, float)):
         return sem.const(value, dtype)
     raise ProofFailure(f"an output element has no value ({value!r})")
+
+
+def _first_difference(model: z3.ModelRef, sem: Z3Semantics,
+                      compared: list[tuple[str, object, object, DType]]) -> str:
+    for label, mine, theirs, dtype in compared:
+        if z3.is_false(model.eval(_equal(sem, mine, theirs, dtype), model_completion=True)):
+            loop = model.eval(_term(sem, mine, dtype), model_completion=True)
+            cand = model.eval(_term(sem, theirs, dtype), model_completion=True)
+            return f"{label} is {loop} from the loop but {cand} from the candidate"
+    return "the outputs differ"
 
 
 def _show_model(model: z3.ModelRef, symbols: list[tuple[str, z3.ExprRef]]) -> str:
