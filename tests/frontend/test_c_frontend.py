@@ -817,3 +817,23 @@ def test_limits_macros_are_constants() -> None:
     stmts = body(src)
     assert stmts[0] == assign(VarRef("m", I32), c(-(2**31)))
     assert stmts[1] == assign(VarRef("y", F32), c(-3.4028234663852886e38, F32))
+
+
+def test_writes_through_copies_are_refused() -> None:
+    src = """
+    void f(std::vector<std::vector<int>>& m, std::vector<int>& v, int **A) {
+      for (auto row : m) row[0] = 1;
+      for (auto& row : m) row[0] = 2;
+      for (auto x : v) x = 3;
+      auto r = m[1];
+      r[0] = 5;
+      auto p = A[1];
+      p[0] = 7;
+    }"""
+    stmts = cpp(src)
+    reasons = unsupported(stmts)
+    assert len(reasons) == 3
+    assert reasons[0].startswith("line 3: `row` is a copy")
+    assert reasons[1].startswith("line 5: the loop assigns to `x`, a copy")
+    assert reasons[2].startswith("line 7: `r` is a copy")
+    assert stmts[-1] == assign(st("A", c(1), c(0)), c(7)), "`auto p = A[1]` copies a pointer: an alias"

@@ -73,7 +73,7 @@ def mem_loop(ctx: Ctx, node: Node, name: str, out: list[Stmt], stmt: Node) -> No
 
 def declare_vector(ctx: Ctx, decl: Decl, dtype: DType, out: list[Stmt], node: Node) -> None:
     name, rank, span = decl.name, decl.base.vector_rank, span_of(node)
-    ctx.declare(name, ViewSym(name, dtype, rank))
+    ctx.declare(name, ViewSym(name, dtype, rank, container=True))
     empty_list = decl.init is not None and decl.init.type == "initializer_list" and not decl.init.named_child_count
     if (decl.ctor is None or not decl.ctor) and (decl.init is None or empty_list):
         placeholder = Alloc(name, (), dtype, None, span)

@@ -55,6 +55,8 @@ class ViewSym:
     offset: Expr = ZERO
     pointer: bool = False
     poison: str | None = None
+    container: bool = False  # a `std::vector` (or a row of one): `auto row = m[i]` copies it
+    copy: bool = False  # a copy (range-for by value, `auto row = m[i]`): writing through it changes nothing
 
     def indices(self, given: tuple[Expr, ...]) -> tuple[Expr, ...]:
         if not given:
@@ -195,7 +197,8 @@ def span_of(node: Node) -> Span:
 
 def moved(view: ViewSym, amount: Expr) -> ViewSym:
     offset = add(view.offset, amount)
-    return ViewSym(view.base, view.dtype, view.rank, view.prefix, offset, view.pointer, view.poison)
+    return ViewSym(view.base, view.dtype, view.rank, view.prefix, offset, view.pointer, view.poison, view.container,
+                   view.copy)
 
 
 def placeholder_alloc(name: str, dtype: DType, stmt_span: Span) -> Alloc:

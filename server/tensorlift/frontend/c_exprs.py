@@ -297,17 +297,19 @@ def _chain(ctx: Ctx, node: Node) -> tuple[Node, tuple[Expr, ...]]:
     return node, tuple(_index(ctx, index) for index in reversed(bases))
 
 
-def place(ctx: Ctx, node: Node) -> VarRef | Store:
-    """The scalar or array element `node` names, as an assignment target (reads use the same shape)."""
+def place(ctx: Ctx, node: Node, write: bool = False) -> VarRef | Store:
+    """The scalar or array element `node` names, as an assignment target (reads use the same shape). With
+    `write`, elements of copies (`for (auto x : v) x = ...`) are refused: writing them changes nothing."""
     kind = node.type
     if kind == "parenthesized_expression":
-        return place(ctx, _only_child(node))
+        return place(ctx, _only_child(node), write)
     if kind == "identifier" or kind == "qualified_identifier":
         name = text(node)
         sym = ctx.lookup(name)
         if isinstance(sym, ScalarSym) and not sym.deref:
             return VarRef(name, sym.dtype)
         if isinstance(sym, ViewSym) and sym.rank == 0 and sym.poison is None:
+            _writable(node, name, sym, write)
             return Store(sym.base, sym.prefix, sym.dtype)
         if isinstance(sym, OpaqueSym):
             raise Reject(node, sym.reason)
@@ -317,7 +319,7 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
             raise Reject(node, f"`{name}` is not declared in this function (global variables are not supported)")
         raise Reject(node, f"`{name}` cannot be assigned here")
     if kind == "call_expression" and callee(node) in ctx.macros and ctx.lookup(callee(node)) is None:
-        return _expanded(ctx, node, callee(node), lambda inner: place(ctx, inner))
+        return _expanded(ctx, node, callee(node), lambda inner: place(ctx, inner, write))
     if kind == "pointer_expression":
         if _operator(node) != "*":
             raise Reject(node, f"`{brief(node)}` is not an element")
@@ -328,6 +330,7 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
         view = view_of(ctx, argument)
         if view.rank != 1:
             raise Reject(node, f"`{brief(node)}` dereferences a pointer to rows; index it fully instead")
+        _writable(node, text(argument), view, write)
         return Store(view.base, view.indices((Const(0, DType.I32),)), view.dtype)
     if kind == "subscript_expression" or _method(node) == "at":
         base, indices = _chain(ctx, node)
@@ -339,8 +342,15 @@ def place(ctx: Ctx, node: Node) -> VarRef | Store:
         view = sym if isinstance(sym, ViewSym) and sym.poison is None else view_of(ctx, base)
         if len(indices) != view.rank:
             raise Reject(node, f"`{brief(node)}` gives {len(indices)} of {view.rank} indices")
+        _writable(node, text(base), view, write)
         return Store(view.base, view.indices(indices), view.dtype)
     raise Reject(node, f"`{brief(node)}` is not an assignable element")
+
+
+def _writable(node: Node, name: str, view: ViewSym, write: bool) -> None:
+    if write and view.copy:
+        raise Reject(node, f"`{name}` is a copy, and writes to copies are not supported (declare it as a reference, "
+                           "`auto&`, if the original should change)")
 
 
 def _deref_scalar(ctx: Ctx, node: Node) -> VarRef | None:
@@ -433,7 +443,8 @@ def view_of(ctx: Ctx, node: Node) -> ViewSym:
         view = view_of(ctx, base)
         if len(indices) >= view.rank:
             raise Reject(node, f"`{brief(node)}` is an element, not an array")
-        return ViewSym(view.base, view.dtype, view.rank - len(indices), view.indices(indices))
+        return ViewSym(view.base, view.dtype, view.rank - len(indices), view.indices(indices),
+                       container=view.container, copy=view.copy)
     if _method(node) == "data":
         return view_of(ctx, _field(_field(node, "function"), "argument"))
     raise Reject(node, f"`{brief(node)}` is not an array or pointer the frontend can follow")

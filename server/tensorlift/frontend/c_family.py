@@ -466,7 +466,7 @@ def _parameter(ctx: Ctx, decl: Decl, only_dereferenced: bool) -> tuple[Param | N
     # C array parameters decay to pointers, so they may be moved; vectors may not.
     movable = decl.pointers > 0 or bool(decl.sizes)
     param = Param(name, "array", dtype, decl.rank, shape, by_reference=decl.reference)
-    return param, ViewSym(name, dtype, decl.rank, pointer=movable)
+    return param, ViewSym(name, dtype, decl.rank, pointer=movable, container=base.vector_rank > 0)
 
 
 def _size(ctx: Ctx, node: Node | None) -> Expr | None:

@@ -179,7 +179,7 @@ def _assign(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
             return
         if isinstance(sym, BoundSym):
             raise Reject(left, f"`{text(left)}` is a constant")
-    target = place(ctx, left)
+    target = place(ctx, left, write=True)
     value = expr(ctx, right)
     if op != "=":
         value = arith(node, op[:-1], _read(target), value)
@@ -221,7 +221,7 @@ def _increment(ctx: Ctx, node: Node, out: list[Stmt], stmt: Node) -> None:
     if argument.type == "identifier" and points(ctx, argument):
         view_of(ctx, node)  # moves the pointer
         return
-    target = place(ctx, argument)
+    target = place(ctx, argument, write=True)
     one = const_int(1)
     op = operator(node)
     value = arith(node, "+" if op == "++" else "-", _read(target), one)
@@ -288,7 +288,8 @@ def _declare(ctx: Ctx, decl: Decl, constant: bool, out: list[Stmt], node: Node) 
             decl = replace(decl, base=base)
         elif base.auto and decl.init is not None and points(ctx, decl.init):
             view = view_of(ctx, decl.init)
-            ctx.declare(name, replace(view, pointer=True))
+            # `auto row = m[i]` copies a vector row; `auto p = a` copies a pointer (an alias that can move)
+            ctx.declare(name, replace(view, copy=True) if view.container else replace(view, pointer=True))
             return
         else:
             raise Reject(node, f"`{name}` has {base.problem or 'an unknown type'}, which is not supported")
@@ -443,10 +444,12 @@ def _range_for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
     if view.pointer or view.rank == 0:
         raise Reject(right, f"a range-based `for` over `{brief(right)}` is not supported")
     if decl.name in assigned_names(ctx, body_node) and not decl.reference:
-        raise Reject(node, f"the loop assigns to `{decl.name}`, a copy of each element; it changes nothing")
+        raise Reject(node, f"the loop assigns to `{decl.name}`, a copy of each element; writes to copies are not "
+                           "supported (declare it as a reference, `auto&`, if the elements should change)")
     index_name = ctx.fresh(decl.name)
     index = Var(index_name, DType.I64)
-    element = ViewSym(view.base, view.dtype, view.rank - 1, view.indices((index,)))
+    element = ViewSym(view.base, view.dtype, view.rank - 1, view.indices((index,)), container=view.container,
+                      copy=view.copy or not decl.reference)
     ctx.add_local(Param(index_name, "scalar", DType.I64))
     loop = Loop(index_name, DType.I64, Const(0, DType.I64), Dim(view.base, len(view.prefix)), 1)
     ctx.scopes.append({})
