@@ -837,3 +837,12 @@ def test_writes_through_copies_are_refused() -> None:
     assert reasons[1].startswith("line 5: the loop assigns to `x`, a copy")
     assert reasons[2].startswith("line 7: `r` is a copy")
     assert stmts[-1] == assign(st("A", c(1), c(0)), c(7)), "`auto p = A[1]` copies a pointer: an alias"
+
+
+def test_pointer_moves_that_happen_only_sometimes_are_refused() -> None:
+    src = "void f(int n, int *a, int *p) {\n  a[0] = n > 0 ? *p++ : 0;\n  a[1] = n > 0 && *p++;\n  a[2] = *p;\n}"
+    stmts = body(src)
+    reasons = unsupported(stmts)
+    moved = "the pointer `p` is moved conditionally"
+    assert reasons == [f"line 2: {moved}", f"line 3: {moved}"]
+    assert stmts[-1] == assign(st("a", c(2)), ld("p", c(0))), "the refused moves did not move `p`"

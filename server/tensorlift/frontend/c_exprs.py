@@ -80,7 +80,7 @@ def expr(ctx: Ctx, node: Node) -> Expr:
         return _call(ctx, node)
     if kind == "conditional_expression":
         cond = truthy(expr(ctx, _field(node, "condition")))
-        then, other = expr(ctx, _field(node, "consequence")), expr(ctx, _field(node, "alternative"))
+        then, other = (_unmoving(ctx, _field(node, part)) for part in ("consequence", "alternative"))
         dtype = promote(then.dtype, other.dtype) if then.dtype is not other.dtype else then.dtype
         return Select(cond, convert(then, dtype), convert(other, dtype), dtype)
     if kind == "cast_expression":
@@ -198,8 +198,25 @@ def _binary(ctx: Ctx, node: Node) -> Expr:
     op = _operator(node)
     if op in _BITWISE:
         raise Reject(node, f"the bit operation `{op}` is not supported")
-    lhs, rhs = expr(ctx, _field(node, "left")), expr(ctx, _field(node, "right"))
+    lhs = expr(ctx, _field(node, "left"))
+    # `&&` and `||` may skip their right operand, so it must not move pointers
+    rhs = _unmoving(ctx, _field(node, "right")) if op in ("&&", "||") else expr(ctx, _field(node, "right"))
     return arith(node, op, lhs, rhs)
+
+
+def _unmoving(ctx: Ctx, node: Node) -> Expr:
+    """`expr` for an operand that may not be evaluated (a `?:` branch, the right of `&&`): it must not move a
+    pointer, since the move would happen only sometimes."""
+    if not any(n.type == "update_expression" for n in (node, *node.named_children)) and "++" not in text(node) \
+            and "--" not in text(node):
+        return expr(ctx, node)
+    before = {name: sym for name, sym in ctx.visible() if isinstance(sym, ViewSym) and sym.pointer}
+    value = expr(ctx, node)
+    for name, sym in before.items():
+        if ctx.lookup(name) != sym:
+            ctx.update(name, sym)
+            raise Reject(node, f"the pointer `{name}` is moved conditionally")
+    return value
 
 
 def arith(node: Node, op: str, lhs: Expr, rhs: Expr) -> Expr:
