@@ -57,3 +57,14 @@ def test_when_no_invariant_is_found_the_result_is_bounded_with_the_reason() -> N
     assert status is Status.BOUNDED and proof is not None and proof.bound == 2
     assert reason is not None and "no inductive proof" in reason
     assert any("IEEE" in a for a in proof.assumptions)
+
+
+def test_candidate_that_clobbers_an_input_is_rejected_though_outputs_agree() -> None:
+    from .builders import prog, stmt, tc, tdom, ti, ts
+
+    case = cases.dot()
+    # the sum is right, but the program also zeroes `a`, which the loop only reads
+    clobbering = prog(*case.good.statements, stmt("a", (ti("i"),), (tdom("i", 0, ts("n")),), tc(0.0)))
+    status, proof, reason = verify(case.unit, clobbering, LiftOptions(bound=2), None)
+    assert status is Status.NOT_LIFTED and proof is None
+    assert reason is not None and "only reads" in reason

@@ -22,6 +22,7 @@ from ..kernel.nodes import LiftUnit
 from ..semantics import EvaluationError, NumericModel, Z3Domain, Z3Semantics
 from ..tensir import nodes as t
 from .assumptions import assumption_sentences
+from .guards import clobber_reason
 from .result import Check, VerifyResult
 from .solving import Checker, Obligation, ProofFailure
 
@@ -97,6 +98,9 @@ def _uncast(e: k.Expr) -> k.Expr:
 def verify_bounded(unit: LiftUnit, program: t.Program, *, bound: int, model: NumericModel, deadline: float | None,
                    timeout_ms: int = 5000, max_assignments: int = MAX_ASSIGNMENTS) -> VerifyResult:
     sentences = assumption_sentences(unit, model)
+    clobbers = clobber_reason(unit, program)
+    if clobbers:
+        return VerifyResult(False, "bounded", bound, None, clobbers, sentences)
     checker = Checker(timeout_ms, deadline)
     checks: list[Check] = []
     checked = skipped = 0
@@ -153,6 +157,9 @@ def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment
     from ..tensir.interp import run
 
     where = assignment.describe()
+    clobbers = clobber_reason(unit, program)
+    if clobbers:
+        return _Verdict(False, counterexample=f"at {where}: {clobbers}", reason=clobbers)
     sem = Z3Semantics(model)
     domain = Z3Domain(sem)
     try:

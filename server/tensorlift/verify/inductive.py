@@ -18,6 +18,7 @@ from ..semantics import NumericModel
 from ..tensir import nodes as t
 from .assumptions import assumption_sentences
 from .candidate import CandidateModel, CandidateTranslator
+from .guards import clobber_reason
 from .kernel_vc import Ctx, ExecState, KernelProver, Proved
 from .result import VerifyResult
 from .solving import Checker, Obligation, ProofFailure
@@ -40,6 +41,9 @@ def verify_inductive(unit: LiftUnit, program: t.Program, *, model: NumericModel,
 
     if unit.unsupported:
         return fail(f"not proved: {unit.unsupported}")
+    clobbers = clobber_reason(unit, program)
+    if clobbers:
+        return fail(clobbers)
     syms = Symbols(proof_semantics(model), unit.sizes)
     proved = Proved()
     try:

@@ -180,6 +180,8 @@ class KernelProver:
         t = self.syms.fresh_int(f"t_{loop.var}")
         trips = _trips(lo, hi, step)
         written_scalars, stores, inner_vars = _effects(loop.body)
+        if (_vars(loop.start) | _vars(loop.stop)) & written_scalars:
+            raise Unsupported(f"the bounds of loop {loop.var} change inside it")
         temps = _temporaries(loop.body) & written_scalars
         hyps: list[list[Hyp]] = []
         self._downward = step < 0
