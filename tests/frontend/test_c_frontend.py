@@ -846,3 +846,15 @@ def test_pointer_moves_that_happen_only_sometimes_are_refused() -> None:
     moved = "the pointer `p` is moved conditionally"
     assert reasons == [f"line 2: {moved}", f"line 3: {moved}"]
     assert stmts[-1] == assign(st("a", c(2)), ld("p", c(0))), "the refused moves did not move `p`"
+
+
+def test_loop_bounds_the_body_changes_are_refused() -> None:
+    src = "void f(int *a, int *len, std::vector<int>& v) {\n" \
+          "  for (int i = 0; i < a[0]; i++) a[0]--;\n" \
+          "  for (int i = 0; i < *len; i++) *len -= 1;\n" \
+          "  for (int i = 0; i < v.size(); i++) v[i] = 0;\n}"
+    stmts = cpp(src)
+    reasons = unsupported(stmts)
+    assert reasons == ["line 2: the loop body modifies `a`, which the loop condition reads",
+                       "line 3: the loop body modifies `len`, which the loop condition reads"]
+    assert stmts[-1] == loop("i", c(0), Dim("v", 0), 1, assign(st("v", i), c(0))), "writing elements keeps the size"

@@ -31,6 +31,7 @@ from ..kernel.nodes import (
     Var,
     VarRef,
 )
+from ..kernel.visit import arrays_written, free_vars, scalars_written, walk_expr
 from .c_alloc import (
     allocation,
     declare_array,
@@ -406,6 +407,11 @@ def _for(ctx: Ctx, node: Node, out: list[Stmt]) -> None:
                 _extra_update(ctx, extra, body)
         finally:
             ctx.loops.pop()
+        # C re-reads the bound every iteration, `range` once: the body must leave what the bound reads alone.
+        loaded = {e.array for e in walk_expr(loop.stop) if isinstance(e, Load)}  # extents (`Dim`) cannot change
+        changed_bound = (scalars_written(body) & free_vars(loop.stop)) | (arrays_written(body) & loaded)
+        if changed_bound:
+            raise Reject(node, f"the loop body modifies `{min(changed_bound)}`, which the loop condition reads")
     finally:
         ctx.scopes.pop()
     for name, (view, per) in carried.items():
