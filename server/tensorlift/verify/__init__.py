@@ -27,7 +27,16 @@ __all__ = [
 def verify(unit: LiftUnit, program: t.Program, options: LiftOptions,
            deadline: float | None) -> tuple[Status, Proof | None, str | None]:
     """(status, proof, reason): `VERIFIED` with an inductive proof, `BOUNDED` with the bound it holds to (the
-    reason then says why no inductive proof), or `NOT_LIFTED` with the reason and no proof."""
+    reason then says why no inductive proof), or `NOT_LIFTED` with the reason and no proof. A failure inside the
+    verifier is a `NOT_LIFTED`, never a success."""
+    try:
+        return _verify(unit, program, options, deadline)
+    except Exception as error:  # whatever went wrong, the candidate is not proved
+        return Status.NOT_LIFTED, None, f"the verifier failed ({type(error).__name__}: {error}); not proved"
+
+
+def _verify(unit: LiftUnit, program: t.Program, options: LiftOptions,
+            deadline: float | None) -> tuple[Status, Proof | None, str | None]:
     model = NumericModel(options.int_model, options.float_model)
     bounded = verify_bounded(unit, program, bound=options.bound, model=model, deadline=deadline)
     if not bounded.ok:

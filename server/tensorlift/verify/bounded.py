@@ -186,6 +186,9 @@ def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment
     except EvaluationError as error:
         return _Verdict(False, counterexample=f"at {where}: the candidate is undefined ({error}) where the loop "
                         "is not", reason=f"candidate undefined at {where}")
+    except (KeyError, ValueError, TypeError, IndexError) as error:  # a candidate that does not fit the unit
+        return _Verdict(False, counterexample=f"at {where}: the candidate cannot run ({error!r})",
+                        reason=f"the candidate cannot run on this loop's inputs: {error!r}")
     goals: list[z3.BoolRef] = []
     compared: list[tuple[str, object, object, DType]] = []  # (element, loop's value, candidate's value, dtype)
     for out in unit.outputs:
