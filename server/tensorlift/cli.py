@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the language server (stdio)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio (for debugging)")
+    serve.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default; accepted because "
+                       "many editors' clients pass it)")
 
     review = commands.add_parser("review", help="lifted diffs for the code a change touched")
     review.add_argument("--base", metavar="REF", help="compare with REF (default: merge base with main)")
