@@ -297,11 +297,34 @@ def push_back(ctx: Ctx, node: Node, receiver: Node, out: list[Stmt], stmt: Node)
         info.shape = (total, *row.shape)
         return
     sym = ctx.lookup(name)
+    if isinstance(sym, ViewSym) and sym.rank == 2 and value_node.type == "identifier":
+        _push_sized_row(ctx, node, value_node, info, counter, total, out, stmt)
+        return
     if isinstance(sym, ViewSym) and sym.rank != 1:
         raise Reject(node, f"pushing a scalar into the nested vector `{name}` is not supported")
     value = convert(expr(ctx, value_node), info.dtype)
     info.shape = (total,)
     out.append(Assign(Store(name, (counter,), info.dtype), value, span_of(stmt)))
+
+
+def _push_sized_row(
+    ctx: Ctx, node: Node, value_node: Node, info: PushBack, counter: Expr, total: Expr, out: list[Stmt], stmt: Node
+) -> None:
+    """`vector<int> row(m); ...; out.push_back(row);`: the row is copied into row `counter` of `out`."""
+    row_name = text(value_node)
+    row = ctx.lookup(row_name)
+    local = ctx.locals.get(row_name)
+    if not isinstance(row, ViewSym) or row.rank != 1 or row.prefix or local is None or not local.shape:
+        raise Reject(node, f"pushing `{row_name}` is supported only for a vector of this function with a known size")
+    size = local.shape[0]
+    if size is None or row.dtype is not info.dtype or mentions(size, {loop.var for loop in ctx.loops}):
+        raise Reject(node, f"pushing `{row_name}` needs rows of one size and type")
+    index_name = ctx.fresh("k")
+    index = Var(index_name, DType.I64)
+    ctx.add_local(Param(index_name, "scalar", DType.I64))
+    copy = Assign(Store(info.name, (counter, index), info.dtype), Load(row.base, (index,), row.dtype), span_of(stmt))
+    out.append(For(index_name, Const(0, DType.I64), size, 1, (copy,), span_of(stmt)))
+    info.shape = (total, size)
 
 
 def _counter(ctx: Ctx, node: Node, loops: list[Loop]) -> tuple[Expr, Expr]:
