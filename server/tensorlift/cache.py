@@ -67,6 +67,13 @@ def store(digest: str, result: CoreResult, options: LiftOptions) -> None:
         pass  # a cache that cannot be written is only slower
 
 
+def default_cache_dir() -> str:
+    """The persistent cache the CLI and the language server share: `$XDG_CACHE_HOME/tensorlift`, else
+    `~/.cache/tensorlift`."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "tensorlift")
+
+
 def clear_memory() -> None:
     _MEMORY.clear()
 

@@ -43,8 +43,11 @@ def _lift_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--float-model", choices=("real", "ieee"), default="real",
                         help="floats as reals (default) or IEEE-754 in source order")
     parser.add_argument("--seed", type=int, default=0, help="seed for examples and search (default: 0)")
-    parser.add_argument("--cache-dir", metavar="DIR", default=None,
-                        help="persistent result cache shared with the language server (default: none)")
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument("--cache-dir", metavar="DIR", default=None,
+                       help="persistent result cache shared with the language server "
+                            "(default: $XDG_CACHE_HOME/tensorlift or ~/.cache/tensorlift)")
+    cache.add_argument("--no-cache", action="store_true", help="use no persistent result cache")
     parser.add_argument("--rules", action="append", default=[], metavar="DIR",
                         help="an extra rule-pack folder, searched before the bundled packs (repeatable)")
     parser.add_argument("--llm-base-url", metavar="URL", help="an OpenAI-compatible endpoint to guide the search")
