@@ -130,10 +130,11 @@ std::vector<std::vector<int>> kernel(const std::vector<std::vector<int>>& a, int
   return out;
 }""", "kernel(a, k)", {"k": 2}, {"a": (4, 3)}, (), returns=True),
     Case("vector_push_back_sized_rows", Language.CPP, """
+#include <cstddef>
 #include <vector>
 std::vector<std::vector<int>> kernel(const std::vector<std::vector<int>>& a, int m) {
   std::vector<std::vector<int>> out;
-  for (size_t i = 0; i < a.size(); i++) {
+  for (std::size_t i = 0; i < a.size(); i++) {
     std::vector<int> row(m);
     for (int j = 0; j < m; j++) row[j] = a[i][j] * 2 - j;
     out.push_back(row);
