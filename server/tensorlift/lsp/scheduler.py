@@ -7,7 +7,8 @@
   dropped; a running one gets `grace` seconds to finish, then the worker is killed and started again.
 - The worker is a `ProcessPoolExecutor` with one process from the `spawn` context: nothing is shared with the
   server, a runaway solver is killed by its pid, and a crashed worker (killed from outside, a segfault in Z3) is
-  replaced; the job it was running is tried once more, then reported as not lifted.
+  replaced; the job it was running is tried once more, then reported as not lifted. A lift that runs well past its
+  budget (a solver call that does not return) is killed too and reported as not lifted.
 """
 
 from __future__ import annotations
@@ -173,10 +174,13 @@ class Scheduler:
     def _kill_if_stale(self, job: Job) -> None:
         if job is not self._running or job.owners:
             return  # finished meanwhile, or wanted again
+        log.info("killing the worker: %s went stale", job.label)
+        self._kill_worker()
+
+    def _kill_worker(self) -> None:
         pid = self._known_pid()
         if pid is None:
             return
-        log.info("killing the worker (pid %s): %s went stale", pid, job.label)
         self._killing = True
         self.kills += 1
         with contextlib.suppress(OSError):
@@ -205,7 +209,17 @@ class Scheduler:
             try:
                 self.listener.job_started(job)
                 pool = self._pool or self._new_pool()
-                result = await loop.run_in_executor(pool, worker.lift, job.request)
+                running = loop.run_in_executor(pool, worker.lift, job.request)
+                try:
+                    result = await asyncio.wait_for(asyncio.shield(running), overrun_limit(job.request))
+                except asyncio.TimeoutError:
+                    # the engine stops at its budget; a solver call that does not is killed, not waited for
+                    log.warning("%s ran past its budget: killing the worker", job.label)
+                    self._kill_worker()
+                    with contextlib.suppress(BaseException):
+                        await running
+                    self._new_pool()
+                    result = _overran(job)
             except BrokenProcessPool:
                 killed = self._killing
                 self._new_pool()
@@ -253,6 +267,19 @@ class Scheduler:
         if self._pid is None or not self._pid.done() or self._pid.cancelled() or self._pid.exception():
             return None
         return self._pid.result()
+
+
+def overrun_limit(request: LiftRequest) -> float:
+    """How long a lift may run before its worker is killed: the budget, with room for a slow machine."""
+    return request.options.budget * 1.5 + 5.0
+
+
+def _overran(job: Job) -> LiftResult:
+    origin = Span(Position(0, 0), Position(0, 0))
+    budget = job.request.options.budget
+    return LiftResult(unit_id=job.request.unit_id, function=job.key[3], range=origin, status=Status.NOT_LIFTED,
+                      target=job.request.options.target,
+                      reason=f"the solver did not stop at the {budget:g} s budget and was killed (raise the budget)")
 
 
 def _crashed(job: Job) -> LiftResult:
