@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
+from ..cache import default_cache_dir
 from ..options import FloatModel, IntModel, LiftOptions, LLMConfig, ProofMode
 
 Severity = Literal["hint", "information", "warning"]
@@ -26,12 +27,6 @@ TARGET_NAMES: dict[str, str] = {
     "gemmini": "Gemmini",
 }
 SECTION = "tensorlift"
-
-
-def default_cache_dir() -> str:
-    """`$XDG_CACHE_HOME/tensorlift`, else `~/.cache/tensorlift`."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "tensorlift")
 
 
 @dataclass(frozen=True, slots=True)
