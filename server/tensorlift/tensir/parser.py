@@ -223,6 +223,14 @@ class _Parser:
 
     @contextmanager
     def binding(self, token: Token) -> Iterator[None]:
+        self.bound.append(self.bindable(token))
+        try:
+            yield
+        finally:
+            self.bound.pop()
+
+    def bindable(self, token: Token) -> str:
+        """The name of a new index variable, checked: fresh, and no tensor's or scalar's."""
         name = token.text
         if name in self.bound:
             raise self.error(f"index variable {name} is already bound here; pick another name", token)
@@ -230,11 +238,7 @@ class _Parser:
             raise self.error(f"index variable {name} has the name of a tensor or scalar; pick another name", token)
         if name in RESERVED:
             raise self.error(f"'{name}' is reserved and cannot name an index variable", token)
-        self.bound.append(name)
-        try:
-            yield
-        finally:
-            self.bound.pop()
+        return name
 
     # --- statements
 
@@ -294,9 +298,7 @@ class _Parser:
                 var = self.name("an index variable after 'for'")
                 self.expect("in", f"after the index variable {var.text}")
                 lo, hi = self.range()
-                with self.binding(var):
-                    pass  # checks the name
-                self.bound.append(var.text)  # later ranges may use earlier variables
+                self.bound.append(self.bindable(var))  # later ranges may use earlier variables
                 loops.append(Loop(var.text, lo, hi))
                 if not self.at(","):
                     return tuple(loops)
