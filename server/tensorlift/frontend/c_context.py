@@ -199,8 +199,3 @@ def moved(view: ViewSym, amount: Expr) -> ViewSym:
     offset = add(view.offset, amount)
     return ViewSym(view.base, view.dtype, view.rank, view.prefix, offset, view.pointer, view.poison, view.container,
                    view.copy)
-
-
-def placeholder_alloc(name: str, dtype: DType, stmt_span: Span) -> Alloc:
-    return Alloc(name, (), dtype, None, stmt_span)
-
