@@ -97,6 +97,14 @@ def affine(expr: t.Expr, variables: Mapping[str, object]) -> tuple[dict[str, int
             return {v: -c for v, c in inner[0].items()}, inner[1].scaled(-1)
         case t.Cast(operand, dtype) if dtype.is_int and operand.dtype.is_int:
             return affine(operand, variables)
+        case t.Bin(BinOp.DIV_TRUNC | BinOp.DIV_FLOOR, lhs, t.Const(c), _) if (
+                isinstance(c, int) and not isinstance(c, bool) and c != 0):
+            # an exact division (every coefficient divisible) rounds neither way: (2*t + 2) / 2 is t + 1
+            inner = affine(lhs, variables)
+            if inner is not None and inner[0] and all(v % c == 0 for v in inner[0].values()) and (
+                    inner[1].const % c == 0 and all(k % c == 0 for _, _, k in inner[1].terms)):
+                return ({v: k // c for v, k in inner[0].items()},
+                        Lin(tuple((key, e, k // c) for key, e, k in inner[1].terms), inner[1].const // c))
     return _invariant(expr)
 
 

@@ -443,9 +443,15 @@ class Translator:
     def _extreme(self, expr: t.Expr, highest: bool) -> t.Expr:
         """The least (or greatest) value an affine bound takes over the ranges of the index variables in it (the
         ranges are half-open: `i in 0:n` reaches n - 1)."""
+        if isinstance(expr, t.Bin) and expr.op in (BinOp.MIN, BinOp.MAX):
+            # min(a, b) ranges within [min(low a, low b), min(high a, high b)]: a box that may be wider, never
+            # narrower, than the exact one (the mask removes the rest)
+            return t.Bin(expr.op, self._extreme(expr.lhs, highest), self._extreme(expr.rhs, highest), expr.dtype)
         form = affine(expr, self.scope.ranges)
         if form is None:
-            raise Refused(f"the reduction bound {expr} is not affine in the index variables")
+            from ..tensir.printer import show_expr
+
+            raise Refused(f"the bound {show_expr(expr)} is not affine in the index variables")
         coefs, offset = form
         total = offset
         for var, c in coefs.items():
@@ -594,6 +600,10 @@ class StatementEmitter:
 
     def statement(self, s: t.Statement, tr: Translator) -> list[str]:
         fresh = s.target not in self.defined and not s.is_scalar
+        domain = {loop.var for loop in s.domain}
+        if any(isinstance(x, t.Idx) and x.name in domain for loop in s.domain for bound in (loop.lo, loop.hi)
+               for x in walk(bound)):
+            return self.masked_statement(s, tr, fresh)
         for rule in self.rules:
             if not isinstance(rule.pattern, PStatement):
                 continue
@@ -623,6 +633,27 @@ class StatementEmitter:
             value = Val(code, tuple(loop.var for loop in s.domain), ATOM if _atomic(code) else 0, s.value.dtype)
             return self.assign(s, value, tr, fresh)
         return self.assign(s, tr.expr(s.value), tr, fresh)
+
+    def masked_statement(self, s: t.Statement, tr: Translator, fresh: bool) -> list[str]:
+        """A domain whose ranges depend on earlier indices (`for i in 0:n, j in i:n`): compute over the widest box
+        and keep the target's old values outside the domain."""
+        if fresh:
+            raise Refused(f"the statement creating {s.target} must cover a box (its ranges depend on each other)")
+        inside: Val | None = None
+        for loop in s.domain:
+            lo_v, hi_v = tr.expr(loop.lo), tr.expr(loop.hi)
+            if lo_v.axes or hi_v.axes:
+                tr.scope.ranges[loop.var] = (tr._extreme(loop.lo, highest=False), tr._extreme(loop.hi, highest=True))
+                var = tr.expr(t.Idx(loop.var))
+                test = tr.binary(BinOp.AND, tr.binary(BinOp.GE, var, lo_v, DType.BOOL),
+                                 tr.binary(BinOp.LT, var, hi_v, DType.BOOL), DType.BOOL)
+                inside = test if inside is None else tr.binary(BinOp.AND, inside, test, DType.BOOL)
+        assert inside is not None
+        value = self._typed(tr.expr(s.value), s.dtype)
+        old = tr.expr(t.Access(s.target, s.indices, s.dtype))
+        (c, a, b), union = tr.align(inside, value, old)
+        masked = Val(f"{self.target.where}({c.code}, {a.code}, {b.code})", union, ATOM, s.dtype)
+        return self.assign(s, masked, tr, fresh)
 
     def _define(self, s: t.Statement) -> None:
         if s.target not in self.defined and not s.is_scalar:
@@ -657,7 +688,7 @@ class StatementEmitter:
             return [f"{s.target} = {code}"]
         view_code, view_axes, flips, explicit = self.target_view(s, tr)
         if view_code is None:
-            raise Refused(f"the write to {s.target} is not a slice of it; {tg.name} cannot express it")
+            return self.scatter_write(s, value, tr, domain)
         missing = [v for v in domain if v not in view_axes]
         if missing:
             raise Refused(f"the statement writes {s.target} without using index {missing[0]}")
@@ -680,6 +711,29 @@ class StatementEmitter:
         if tg.name == "jax":
             return [f"{s.target} = {s.target}.at[{view_code or '...'}].set({value.code})"]
         return self.scatter(s, value, explicit, tr)
+
+    def scatter_write(self, s: t.Statement, value: Val, tr: Translator, domain: tuple[str, ...]) -> list[str]:
+        """A write whose indices are not slices (`out(w*y + x - y) = ...`): index arrays on the left."""
+        tg = self.target
+        indices = [tr.expr(i) for i in s.indices]
+        expanded, union = tr.align(*indices)
+        if set(union) != set(domain):
+            missing = sorted(set(domain) - set(union))
+            raise Refused(f"the statement writes {s.target} without using index {missing[0]}")
+        value = self._typed(value, s.dtype)
+        if not value.host:
+            value = tr.expand(tr.canon(value), domain)
+        self.defined.add(s.target)
+        subscript = ", ".join(v.code for v in expanded)
+        if tg.setitem:
+            return [f"{s.target}[{subscript}] = {value.code}"]
+        if tg.name == "jax":
+            return [f"{s.target} = {s.target}.at[{subscript}].set({value.code})"]
+        shape = "(" + ", ".join(tr._bound(Lin.of(tr.scope.ranges[v][1]).plus(Lin.of(tr.scope.ranges[v][0]).scaled(-1)))
+                                for v in domain) + ("," if len(domain) == 1 else "") + ")"
+        grid = ", ".join(f"tf.broadcast_to(tf.cast({v.code}, tf.int64), {shape})" for v in expanded)
+        return [f"{s.target} = tf.tensor_scatter_nd_update({s.target}, tf.stack([{grid}], axis=-1), "
+                f"tf.broadcast_to(tf.cast({value.code}, {s.target}.dtype), {shape}))"]
 
     def _typed(self, value: Val, dtype: DType) -> Val:
         if value.dtype.is_float == dtype.is_float and (value.dtype is DType.BOOL) == (dtype is DType.BOOL):
