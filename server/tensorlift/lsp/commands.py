@@ -19,7 +19,6 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..results import LiftResult, Status
-from ..verify.recheck import check_certificate
 from .actions import offered_targets
 from .documents import DocumentState
 from .lifting import LiftService
@@ -113,6 +112,8 @@ class CommandsFeature:
         state, result = found
         if result.proof is None or not result.proof.certificate:
             return {"ok": False, "message": "no proof for the loop at the cursor (it was not lifted)"}
+        from ..verify.recheck import check_certificate  # loads z3: not at server start
+
         checked = await asyncio.to_thread(check_certificate, result.proof.certificate, state.snapshot.text)
         return {"ok": checked.ok, "message": checked.message}
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 
-from ..codegen import Emitted
-from ..codegen.edits import edit_for
 from ..kernel.nodes import LiftUnit
 from ..results import LiftResult, Status
 
@@ -28,6 +26,9 @@ def relocate(result: LiftResult, unit: LiftUnit, source: bytes) -> LiftResult:
     moved = replace(result, unit_id=unit.id, function=unit.function, range=unit.span)
     if result.status is Status.NOT_LIFTED or result.code is None or result.module is not None:
         return moved
+    from ..codegen import Emitted  # codegen loads numpy: not at server start
+    from ..codegen.edits import edit_for
+
     emitted = Emitted(code=result.code, imports=result.imports, preconditions=(), function=None)
     plan = edit_for(unit, emitted, source, unit.language, result.target)
     return replace(moved, edits=plan.edits)

@@ -19,7 +19,6 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ..codegen.edits import PROOF_SLOT
 from ..common import Language
 from ..results import LiftResult, Status
 from .documents import Snapshot
@@ -188,6 +187,8 @@ class RewriteBuilder:
 
 def with_proof_note(module: str, note: str) -> str:
     """The engine's module with the proof note in its slot (or above its function when it has no slot)."""
+    from ..codegen.edits import PROOF_SLOT  # codegen loads numpy: not at server start
+
     if PROOF_SLOT in module:
         return module.replace(PROOF_SLOT, note)
     lines = module.split("\n")
