@@ -207,8 +207,8 @@ def _binary(ctx: Ctx, node: Node) -> Expr:
 def _unmoving(ctx: Ctx, node: Node) -> Expr:
     """`expr` for an operand that may not be evaluated (a `?:` branch, the right of `&&`): it must not move a
     pointer, since the move would happen only sometimes."""
-    if not any(n.type == "update_expression" for n in (node, *node.named_children)) and "++" not in text(node) \
-            and "--" not in text(node):
+    raw = node.text or b""
+    if b"++" not in raw and b"--" not in raw:  # no update anywhere inside: nothing can move
         return expr(ctx, node)
     before = {name: sym for name, sym in ctx.visible() if isinstance(sym, ViewSym) and sym.pointer}
     value = expr(ctx, node)
