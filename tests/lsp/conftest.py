@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest_lsp
-from lsp_helpers import CONFIG, start
 from pytest_lsp import LanguageClient
+
+# pytest runs with --import-mode=importlib: make the helpers next to this file importable by the tests
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lsp_helpers import CONFIG, start
 
 
 @pytest_lsp.fixture(config=CONFIG)

@@ -105,3 +105,4 @@ def test_modules_merge_and_append_with_imports_once() -> None:
     assert edits[0].new_text == "import math\n"
     assert "def g_0" in edits[-1].new_text and edits[-1].range.start.line == MODULE.count("\n")
     assert with_proof_note("def h():\n    pass\n", "# p") == "# p\ndef h():\n    pass\n"
+    assert append_to_module(merged, [with_proof_note(other, "# p2")]) == [], "a function is not added twice"

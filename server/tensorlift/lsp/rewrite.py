@@ -12,7 +12,7 @@ Files are created only through `documentChanges` with `CreateFile`, so only for 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,7 +167,9 @@ class RewriteBuilder:
             return [types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=True)),
                     types.TextDocumentEdit(types.OptionalVersionedTextDocumentIdentifier(uri, None),
                                            [types.TextEdit(_at(0, 0), text)])]
-        edits = append_to_module(existing, texts)
+        edits = append_to_module(existing, texts, self.positions.codec.client_num_units)
+        if not edits:
+            return []  # every function is in the module already
         return [types.TextDocumentEdit(types.OptionalVersionedTextDocumentIdentifier(uri, None), edits)]
 
     def _proof_changes(self, result: LiftResult) -> list[types.TextDocumentEdit | types.CreateFile]:
@@ -231,14 +233,20 @@ def merge_modules(texts: Sequence[str]) -> str:
     return "\n".join([first_line, "", *imports, "", "", bodies]) + "\n"
 
 
-def append_to_module(existing: str, texts: Sequence[str]) -> list[types.TextEdit]:
-    """Edits appending the functions of `texts` to an existing module, with the imports it lacks."""
+def append_to_module(existing: str, texts: Sequence[str],
+                     units: Callable[[str], int] = lambda line: len(line.encode("utf-16-le")) // 2,
+                     ) -> list[types.TextEdit]:
+    """Edits appending the functions of `texts` that `existing` lacks, with the imports it lacks. `units` counts a
+    line in the client's position encoding (UTF-16 by default)."""
     imports: list[str] = []
     bodies: list[str] = []
     for text in texts:
         lines, body = _split_module(text)
-        imports.extend(lines)
-        bodies.append(body)
+        if body and body not in existing:
+            imports.extend(lines)
+            bodies.append(body)
+    if not bodies:
+        return []
     lines = existing.split("\n")
     present = {line.strip() for line in lines}
     missing = [line for line in dict.fromkeys(imports) if line not in present]
@@ -248,7 +256,6 @@ def append_to_module(existing: str, texts: Sequence[str]) -> list[types.TextEdit
         at = last_import + 1 if last_import >= 0 else 0
         edits.append(types.TextEdit(_at(at, 0), "".join(f"{line}\n" for line in missing)))
     end_line = len(lines) - 1
-    end_char = len(lines[-1].encode("utf-16-le")) // 2
     lead = "\n" if existing.endswith("\n") else "\n\n"
-    edits.append(types.TextEdit(_at(end_line, end_char), lead + "\n" + "\n\n\n".join(bodies) + "\n"))
+    edits.append(types.TextEdit(_at(end_line, units(lines[-1])), lead + "\n" + "\n\n\n".join(bodies) + "\n"))
     return edits
