@@ -190,3 +190,23 @@ async def test_a_client_that_cannot_create_files(plain_client: LanguageClient, t
     assert resolved.edit is not None and resolved.edit.document_changes is None and resolved.edit.changes
     text = "".join(e.new_text for e in resolved.edit.changes[py_uri])
     assert "# tensorlift: verified for all sizes (proof: run tensorlift.showProof)" in text
+
+
+async def test_a_target_that_cannot_express_the_loop_says_why_and_is_not_offered_again(
+        client: LanguageClient, tmp_path: Path) -> None:
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"tensorlift": {"targets": ["numpy", "gemmini"]}}))
+    uri = open_document(client, tmp_path / "dot.c", DOT_C)
+    [hint] = await diagnostics(client, uri)
+    params = types.CodeActionParams(types.TextDocumentIdentifier(uri), hint.range,
+                                    types.CodeActionContext([hint], only=[types.CodeActionKind.QuickFix]))
+    actions = await client.text_document_code_action_async(params) or []
+    assert [a.title for a in actions] == ["Lift to NumPy — verified for all sizes",
+                                          "Lift to Gemmini — verified for all sizes"]
+    gemmini = actions[1]
+    assert isinstance(gemmini, types.CodeAction)
+    resolved = await client.code_action_resolve_async(gemmini)
+    assert resolved.edit is None
+    assert any("cannot lift dot to Gemmini" in m.message and "int8" in m.message for m in client.messages)
+    again = await client.text_document_code_action_async(params) or []
+    assert [a.title for a in again] == ["Lift to NumPy — verified for all sizes"]

@@ -10,6 +10,7 @@ unverified is ever offered.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -42,8 +43,9 @@ def offered_targets(language: Language, targets: tuple[str, ...]) -> list[str]:
 
 
 class CodeActionFeature:
-    def __init__(self, service: LiftService) -> None:
+    def __init__(self, service: LiftService, tell: Callable[[str], None] = lambda message: None) -> None:
         self.service = service
+        self.tell = tell  # shows the user why a resolved action has no edit
 
     def actions(self, params: types.CodeActionParams, codec: PositionCodec,
                 abilities: ClientAbilities) -> list[types.CodeAction]:
@@ -104,7 +106,7 @@ class CodeActionFeature:
         state = self.service.documents.get(state.snapshot.uri) or state
         if result is None or result.status is Status.NOT_LIFTED:
             why = result.reason if result is not None else "the lift did not finish within the budget"
-            log.info("resolve: %s cannot be lifted to %s: %s", unit.id, target, why)
+            self.tell(f"tensorlift: cannot lift {unit.function} to {target_name(target)}: {why}")
             return action
         builder = RewriteBuilder(state.snapshot, Positions(state.snapshot.text, codec), abilities)
         if not builder.can_apply(target):

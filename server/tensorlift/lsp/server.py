@@ -10,6 +10,7 @@ import asyncio
 import functools
 import logging
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
@@ -40,7 +41,7 @@ class TensorliftServer(LanguageServer):
         super().__init__("tensorlift", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.service = LiftService(self)
         self.diagnostics = DiagnosticsFeature()
-        self.code_actions = CodeActionFeature(self.service)
+        self.code_actions = CodeActionFeature(self.service, self.tell)
         self.hovers = HoverFeature(self.service)
         self.progress_feature = ProgressFeature()
         self.commands_feature = CommandsFeature(self.service, cast(Client, self))
@@ -59,6 +60,13 @@ class TensorliftServer(LanguageServer):
 
     def apply_edit(self, edit: types.WorkspaceEdit, label: str) -> Awaitable[types.ApplyWorkspaceEditResult]:
         return self.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label=label))
+
+    def tell(self, message: str) -> None:
+        """A message the user should see (`window/showMessage`)."""
+        try:
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=message))
+        except Exception:
+            log.warning("%s", message)
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         try:
@@ -113,6 +121,31 @@ class TensorliftServer(LanguageServer):
         if language is None:
             return None
         return Snapshot(uri, document.version or 0, document.source, language)
+
+
+class ClientLogHandler(logging.Handler):
+    """Sends the server's own log records (warnings and errors of `tensorlift.*`, info of the LSP layer) to the
+    client as `window/logMessage`, from the event-loop thread only."""
+
+    LEVELS = ((logging.ERROR, types.MessageType.Error), (logging.WARNING, types.MessageType.Warning),
+              (logging.INFO, types.MessageType.Info))
+
+    def __init__(self, server: TensorliftServer) -> None:
+        super().__init__(logging.INFO)
+        self.server = server
+        self._busy = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._busy or threading.current_thread() is not threading.main_thread():
+            return
+        self._busy = True
+        try:
+            kind = next((k for level, k in self.LEVELS if record.levelno >= level), types.MessageType.Log)
+            self.server.window_log_message(types.LogMessageParams(type=kind, message=self.format(record)))
+        except Exception:
+            pass  # not connected: stderr has it
+        finally:
+            self._busy = False
 
 
 def _guard(server: TensorliftServer, name: str, default: Any = None) -> Callable[[F], F]:
@@ -242,6 +275,10 @@ def serve(tcp: str | None = None) -> int:
     """Run the server on stdio (or on TCP `HOST:PORT`) until the client says exit."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="tensorlift-lsp %(levelname)s %(message)s")
     server = build_server()
+    to_client = ClientLogHandler(server)
+    to_client.setFormatter(logging.Formatter("tensorlift: %(message)s"))
+    logging.getLogger("tensorlift").addHandler(to_client)
+    logging.getLogger("tensorlift.lsp").setLevel(logging.INFO)
     try:
         if tcp:
             host, _, port = tcp.rpartition(":")
