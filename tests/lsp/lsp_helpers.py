@@ -119,3 +119,9 @@ def apply_text_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
     for start, end, _, new in spans:
         text = text[:start] + new + text[end:]
     return text
+
+
+def lift_forever(request: object) -> None:
+    """A lift whose solver never returns (run in the worker process by the scheduler tests)."""
+    while True:
+        time.sleep(1.0)

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -61,9 +62,11 @@ class SchedulerListener(Protocol):
 
 
 class Scheduler:
-    def __init__(self, listener: SchedulerListener, grace: float = 1.0) -> None:
+    def __init__(self, listener: SchedulerListener, grace: float = 1.0,
+                 run: Callable[[LiftRequest], LiftResult | None] = worker.lift) -> None:
         self.listener = listener
         self.grace = grace
+        self.run = run  # what the worker runs: a module-level function (the worker is spawned)
         self._queue: list[Job] = []
         self._jobs: dict[CacheKey, Job] = {}
         self._running: Job | None = None
@@ -209,7 +212,7 @@ class Scheduler:
             try:
                 self.listener.job_started(job)
                 pool = self._pool or self._new_pool()
-                running = loop.run_in_executor(pool, worker.lift, job.request)
+                running = loop.run_in_executor(pool, self.run, job.request)
                 try:
                     result = await asyncio.wait_for(asyncio.shield(running), overrun_limit(job.request))
                 except asyncio.TimeoutError:
