@@ -114,7 +114,7 @@ def _lift_job(job: tuple[Path, LiftOptions]) -> FileOutcome | SourceError:
 def run_lift(args: argparse.Namespace, options: LiftOptions) -> int:
     started = time.monotonic()
     options = with_cache_dir(options, args)
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or available_cores()
     write = _writer(options.target) if args.write else None
     with _Progress(enabled=sys.stderr.isatty()) as progress:
         def done(item: FileOutcome | SourceError) -> None:
@@ -143,11 +143,24 @@ def run_lift(args: argparse.Namespace, options: LiftOptions) -> int:
     return 1 if errors else 0
 
 
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity mask or quota)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def with_cache_dir(options: LiftOptions, args: argparse.Namespace) -> LiftOptions:
-    """The persistent cache: `--cache-dir`, none with `--no-cache`, else the one shared with the language server."""
+    """The persistent cache: `--cache-dir`, none with `--no-cache`, else the one shared with the language server
+    (LLM answers go to its `llm` folder unless the options name another)."""
     if getattr(args, "no_cache", False):
         return replace(options, cache_dir=None)
-    return replace(options, cache_dir=options.cache_dir or default_cache_dir())
+    folder = options.cache_dir or default_cache_dir()
+    llm = options.llm
+    if llm is not None and llm.cache_dir is None:
+        llm = replace(llm, cache_dir=os.path.join(folder, "llm"))
+    return replace(options, cache_dir=folder, llm=llm)
 
 
 def _writer(target: str) -> Callable[[FileOutcome], None]:
