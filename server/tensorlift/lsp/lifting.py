@@ -14,11 +14,10 @@ import logging
 from collections.abc import Iterable
 from typing import Protocol
 
-from .. import cache
 from ..kernel.nodes import LiftUnit
 from ..results import LiftResult
 from .documents import DocumentState, Snapshot, detect
-from .placement import CacheKey, ResultCache, cache_key, relocate
+from .placement import CacheKey, ResultCache, cache_key, digest, relocate
 from .scheduler import BACKGROUND, CRASH_REASON, ON_DEMAND, Scheduler, SchedulerListener
 from .settings import Settings
 from .worker import LiftRequest
@@ -46,7 +45,7 @@ class LiftService:
     def update(self, snapshot: Snapshot, lift_now: bool = False) -> DocumentState:
         units = detect(snapshot)
         options = self.settings.options()
-        digests = {unit.id: cache.key(unit, options) for unit in units}
+        digests = {unit.id: digest(unit, options) for unit in units}
         state = DocumentState(snapshot, units, digests)
         data = snapshot.data
         for unit in units:

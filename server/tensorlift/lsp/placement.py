@@ -12,9 +12,18 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from ..kernel.nodes import LiftUnit
+from ..options import LiftOptions
 from ..results import LiftResult, Status
 
 CacheKey = tuple[str, str, str, str]  # (cache.key digest, target, unit id, function)
+
+
+def digest(unit: LiftUnit, options: LiftOptions) -> str:
+    """`cache.key` (search and proof), plus the rule packs, which `cache.key` leaves out but code generation uses."""
+    from .. import cache
+
+    key = cache.key(unit, options)
+    return f"{key}+{'|'.join(options.rule_paths)}" if options.rule_paths else key
 
 
 def cache_key(digest: str, target: str, unit: LiftUnit) -> CacheKey:
