@@ -133,6 +133,7 @@ class Sketch:
     accesses: tuple[T.Access, ...]  # the body's loads, in this sketch's variables
     widened: bool = False  # a fresh output's whole extent, where the loops write only part of it
     fragments: tuple[T.Expr, ...] = ()  # the body's own subexpressions, in this sketch's variables
+    prelude: T.Statement | None = None  # for a fresh output the loops write only partly: its initialisation
 
     @property
     def indices(self) -> tuple[T.Expr, ...]:
@@ -353,7 +354,8 @@ def _sketches(unit: K.LiftUnit, out: K.Output, scalars: Mapping[str, DType],
                     if sketch is None:
                         continue
                     sketch = _fresh_dims(unit, sketch, scalars)
-                    for found in (sketch, _widened(unit, out, sketch, scalars)):
+                    partial = _with_prelude(unit, out, sketch, scalars)
+                    for found in (partial or sketch, _widened(unit, out, sketch, scalars)):
                         if found is not None and (found.domain, found.reductions) not in seen:
                             seen.add((found.domain, found.reductions))
                             yield found
@@ -391,6 +393,24 @@ def _fresh_dims(unit: K.LiftUnit, sketch: Sketch, scalars: Mapping[str, DType]) 
     fragments = tuple(map_expr(x, fix) for x in sketch.fragments)
     return Sketch(sketch.output, sketch.dtype, loops(sketch.domain), loops(sketch.reductions), accesses,
                   sketch.widened, fragments)
+
+
+def _with_prelude(unit: K.LiftUnit, out: K.Output, sketch: Sketch, scalars: Mapping[str, DType]) -> Sketch | None:
+    """A fresh output allocated with a constant (`np.zeros((h, w))`) whose loops write only its interior: the
+    allocation becomes a first statement, `out(z0, z1) = 0.0 for z0 in 0:h, z1 in 0:w`, and the sketch updates it."""
+    alloc = next((s for s in unit.body if isinstance(s, K.Alloc) and s.array == out.name), None)
+    shape = _alloc_shapes(unit, scalars).get(out.name)
+    if not out.fresh or alloc is None or not isinstance(alloc.init, K.Const) or shape is None \
+            or len(shape) != len(sketch.domain):
+        return None
+    zero = T.Const(0, DType.I32)
+    if all(_index(d.lo) == zero and _index(d.hi) == _index(x) for d, x in zip(sketch.domain, shape, strict=True)):
+        return None
+    names = [f"z{n}" for n in range(len(shape))]
+    prelude = T.Statement(out.name, tuple(T.Idx(v) for v in names),
+                          tuple(T.Loop(v, zero, x) for v, x in zip(names, shape, strict=True)),
+                          T.Const(alloc.init.value, alloc.init.dtype), out.dtype)
+    return replace(sketch, prelude=prelude)
 
 
 def _widened(unit: K.LiftUnit, out: K.Output, sketch: Sketch, scalars: Mapping[str, DType]) -> Sketch | None:
@@ -600,12 +620,46 @@ def _collect_fragments(body: Sequence[K.Stmt], env: dict[str, T.Expr], scalars: 
                         env[name] = a if a == b else T.Select(test, a, b, a.dtype if a.dtype is b.dtype else
                                                               _promote(a.dtype, b.dtype))
             case K.For(body=inner):
-                _collect_fragments(inner, dict(env), scalars, found)
+                _collect_fragments(inner, {k: v for k, v in env.items() if k != stmt.var}, scalars, found)
+                sums = _accumulated(stmt, env, scalars)
                 for s in walk_stmts(inner):
                     if isinstance(s, K.Assign) and isinstance(s.target, K.VarRef):
                         env.pop(s.target.name, None)
+                for name, total in sums.items():
+                    env[name] = total
+                    if total not in found and len(found) < _MAX_FRAGMENTS:
+                        found.append(total)
             case _:
                 pass
+
+
+def _accumulated(loop: K.For, env: Mapping[str, T.Expr], scalars: Mapping[str, DType]) -> dict[str, T.Expr]:
+    """Temporaries a step-1 loop sums into (`dot = 0; for c: dot += a[r][c] * x[c]`) as `0 + sum(c in lo:hi, e)`:
+    what the temporary holds after the loop, so that `y[r] = alpha * dot + ...` becomes a fragment too."""
+    found: dict[str, T.Expr] = {}
+    if loop.step != 1:
+        return found
+    inner = {k: v for k, v in env.items() if k != loop.var}
+    try:
+        lo, hi = _index(to_tensir(loop.start, inner, scalars)), _index(to_tensir(loop.stop, inner, scalars))
+    except _Untranslatable:
+        return found
+    assigned = [s for s in walk_stmts(loop.body) if isinstance(s, K.Assign) and isinstance(s.target, K.VarRef)]
+    for s in loop.body:
+        match s:
+            case K.Assign(target=K.VarRef(name=name), value=K.Bin(op=BinOp.ADD, lhs=K.Var(name=same), rhs=term)) \
+                    if name == same and name in env and sum(a.target.name == name for a in assigned) == 1:  # type: ignore[union-attr]
+                try:
+                    body = to_tensir(term, {**inner, loop.var: T.Idx(loop.var)}, scalars)
+                except _Untranslatable:
+                    continue
+                red = T.Reduce(ReduceOp.SUM, loop.var, lo, hi, body, body.dtype)
+                start = env[name]
+                found[name] = red if isinstance(start, T.Const) and start.value == 0 else \
+                    T.Bin(BinOp.ADD, start, red, _promote(start.dtype, red.dtype))
+            case _:
+                pass
+    return found
 
 
 def _promote(a: DType, b: DType) -> DType:
@@ -827,9 +881,19 @@ def _constants(found: Sequence[T.Const], value_dtype: DType) -> list[T.Const]:
 
 
 def _vars_of(expr: T.Expr) -> set[str]:
-    from ..tensir.visit import walk
+    """The index variables `expr` uses and does not bind itself."""
+    match expr:
+        case T.Idx(name=name):
+            return {name}
+        case T.Reduce(var=var, lo=lo, hi=hi, body=body):
+            return _vars_of(lo) | _vars_of(hi) | (_vars_of(body) - {var})
+        case _:
+            from ..tensir.visit import children
 
-    return {n.name for n in walk(expr) if isinstance(n, T.Idx)}
+            found: set[str] = set()
+            for c in children(expr):
+                found |= _vars_of(c)
+            return found
 
 
 def access_kind(access: T.Access, scope: Sequence[str]) -> str:

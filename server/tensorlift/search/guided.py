@@ -103,7 +103,7 @@ def _typed(unit: LiftUnit, examples: Sequence[Example]) -> list[_Data]:
 
 
 def write_back(out: Output, indices: Sequence[T.Expr], domain: Sequence[str], frame: V.Frame, value: V.Ev,
-               data: _Data) -> np.ndarray | None:
+               data: _Data, prelude: T.Statement | None = None) -> np.ndarray | None:
     """The output after a statement `out(indices) = value for domain` on one example; None if undefined."""
     if out.kind == "scalar":
         ok = np.asarray(value.defined())
@@ -130,6 +130,8 @@ def write_back(out: Output, indices: Sequence[T.Expr], domain: Sequence[str], fr
         return None
     if out.name in data.tensors and not out.fresh:
         result = data.tensors[out.name].copy()
+    elif prelude is not None and isinstance(prelude.value, T.Const):
+        result = np.full(expected.shape, prelude.value.value, dtype=V.np_dtype(out.dtype))
     else:
         result = np.zeros(expected.shape, dtype=V.np_dtype(out.dtype))
         if int(mask.sum()) != result.size:
@@ -147,7 +149,8 @@ def write_back(out: Output, indices: Sequence[T.Expr], domain: Sequence[str], fr
     return result
 
 
-def statement_matches(out: Output, statement: T.Statement, data: Sequence[_Data], model: NumericModel) -> bool:
+def statement_matches(out: Output, statement: T.Statement, data: Sequence[_Data], model: NumericModel,
+                      prelude: T.Statement | None = None) -> bool:
     """Whether one statement (any domain, any reductions) gives `out` on every example."""
     variables, value = _flatten_reductions(statement)
     for d in data:
@@ -156,7 +159,7 @@ def statement_matches(out: Output, statement: T.Statement, data: Sequence[_Data]
             ev = V.evaluate(value, frame)
         except (V.Undefined, KeyError, IndexError, ValueError, TypeError):
             return False
-        got = write_back(out, statement.indices, [loop.var for loop in statement.domain], frame, ev, d)
+        got = write_back(out, statement.indices, [loop.var for loop in statement.domain], frame, ev, d, prelude)
         if got is None or not V.close(got, d.expected[out.name], out.dtype):
             return False
     return True
@@ -256,7 +259,11 @@ class OutputSearch:
             target = d.expected.get(out.name)
             if target is None:
                 return False
-            if out.name in d.tensors and not out.fresh:
+            if sketch.prelude is not None:
+                if write_back(out, sketch.indices, [v.var for v in sketch.domain], frame, probe, d,
+                              sketch.prelude) is None:
+                    return False
+            elif out.name in d.tensors and not out.fresh:
                 base = write_back(out, sketch.indices, [v.var for v in sketch.domain], frame, probe, d)
                 if base is None or base.shape != target.shape:
                     return False
@@ -390,7 +397,7 @@ class OutputSearch:
 
     # -------------------------------------------------------------------------------------------------- A*
 
-    def solutions(self, deadline: float, max_nodes: int) -> Iterator[tuple[T.Statement, float]]:
+    def solutions(self, deadline: float, max_nodes: int) -> Iterator[tuple[tuple[T.Statement, ...], float]]:
         out = self.grammar.output
         heap: list[tuple[float, int, float, float, _Frames]] = []
         tick = 0
@@ -420,8 +427,9 @@ class OutputSearch:
                 self.counters.candidates += 1
                 with np.errstate(all="ignore"):
                     matched = self._matches(sketch, rule.production.sketch, done[0])  # type: ignore[union-attr]
-                if matched and (not self.extra or statement_matches(out, statement, self.extra, self.model)):
-                    yield statement, g
+                if matched and (not self.extra or statement_matches(out, statement, self.extra, self.model,
+                                                                    sketch.prelude)):
+                    yield (statement,) if sketch.prelude is None else (sketch.prelude, statement), g
                 continue
             hole = rule.args[len(done)]
             with np.errstate(all="ignore"):
@@ -466,7 +474,7 @@ class OutputSearch:
     def _matches(self, sketch: Sketch, index: int, value: Sub) -> bool:
         out = self.grammar.output
         for d, frame, ev in zip(self.data, self.frames[index], value.vals, strict=True):
-            got = write_back(out, sketch.indices, [v.var for v in sketch.domain], frame, ev, d)
+            got = write_back(out, sketch.indices, [v.var for v in sketch.domain], frame, ev, d, sketch.prelude)
             if got is None or not V.close(got, d.expected[out.name], out.dtype):
                 return False
         return True
@@ -488,7 +496,9 @@ def order_statements(statements: Sequence[T.Statement]) -> tuple[T.Statement, ..
     ordered: list[T.Statement] = []
     while remaining:
         for s in remaining:
-            if not any(o is not s and s.target in reads(o) for o in remaining):
+            if not any(o is not s and ((o.target != s.target and s.target in reads(o))
+                                       or (o.target == s.target and statements.index(o) < statements.index(s)))
+                       for o in remaining):
                 ordered.append(s)
                 remaining.remove(s)
                 break
@@ -533,26 +543,26 @@ class GuidedSearch:
                                       self.prune_equivalent, self.extra))
         return found
 
-    def llm_solutions(self) -> dict[str, list[T.Statement]]:
+    def llm_solutions(self) -> dict[str, list[tuple[T.Statement, ...]]]:
         """Statements of LLM answers that match their output on the examples, per output."""
         outputs = {o.name: o for o in self.unit.outputs}
-        found: dict[str, list[T.Statement]] = {}
+        found: dict[str, list[tuple[T.Statement, ...]]] = {}
         for statement in self.llm_statements:
             out = outputs.get(statement.target)
             if out is None:
                 continue
             self.counters.candidates += 1
             if statement_matches(out, statement, [*self.data, *self.extra], self.model):
-                found.setdefault(out.name, []).append(statement)
+                found.setdefault(out.name, []).append((statement,))
         return found
 
     def run(self) -> Iterator[T.Program]:
         if len(self.grammar.outputs) != len(self.unit.outputs):
             return
-        per_output: list[list[T.Statement]] = []
+        per_output: list[list[tuple[T.Statement, ...]]] = []
         llm = self.llm_solutions()
         searches = self.searches()
-        generators: list[Iterator[tuple[T.Statement, float]]] = []
+        generators: list[Iterator[tuple[tuple[T.Statement, ...], float]]] = []
         for s in searches:
             per_output.append(list(llm.get(s.grammar.output.name, [])))
             generators.append(s.solutions(self.deadline, self.options.max_nodes))
@@ -566,7 +576,7 @@ class GuidedSearch:
         tried: set[tuple[int, ...]] = set()
         while True:
             for choice in _combinations([len(p) for p in per_output], tried):
-                statements = order_statements([per_output[n][c] for n, c in enumerate(choice)])
+                statements = order_statements([s for n, c in enumerate(choice) for s in per_output[n][c]])
                 if statements is not None:
                     yield T.Program(statements)
             # more solutions for the outputs, round robin, until the budget ends
