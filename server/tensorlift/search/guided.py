@@ -12,10 +12,12 @@ Pruning, as subterms finish:
 - *symmetry*: the operands of a commutative operator must come in the order of their values' digests.
 
 Outputs are searched one at a time (statements read only the unit's prior state, so outputs are independent), a
-finished statement is compared with the loop's output on the examples, and the combined program is checked with
-`search.check.agrees` before it is yielded. LLM answers that parse are tried before the enumeration. The search
-stops at `options.max_nodes` expanded states or at the deadline; ties break by a hash of the seed, so a seed
-fixes the order.
+finished statement is compared with the loop's output on the examples (and on a second, independent draw of
+examples: small random inputs agree with wrong expressions more often than one would think), a fresh output that
+the loops write only partly gets its allocation as a first statement (the sketch's prelude), and the combined
+program is checked with `search.check.agrees` before it is yielded. LLM answers that parse are tried before the
+enumeration. The search stops at `options.max_nodes` expanded states or at the deadline; ties break by a hash of
+the seed, so a seed fixes the order.
 """
 
 from __future__ import annotations
