@@ -22,6 +22,10 @@ together outweigh one reversed access five times over). With α = 1 (add-one) an
     features  p(r) = (1 − λ) P_prior(r) + λ P_feat(r)                       λ = 0.6
     llm       p(r) = (1 − μ) p_features(r) + μ P_llm(r)                     μ = 0.5 (0 when no answer parsed)
 
+The grammar itself differs in one respect: under `features` and `llm` it also has the *fragment* productions (the
+loop body's own subexpressions, see `grammar`), a static feature too; `uniform` and `priors` run without them, so
+that they measure the plain enumerator.
+
 Every p(r) is a convex combination of strictly positive terms, hence in (0, 1], and Σ_{R_A} p = 1. The cost of a
 rule is −log p(r); a derivation's cost is the sum of its rules' costs, i.e. −log of its probability.
 """
