@@ -45,7 +45,8 @@ class ProgressFeature:
         token = f"tensorlift/lift/{next(self._tokens)}"
         began = False
         try:
-            await self.progress.create_async(token)
+            # shielded: a cancelled request future makes pygls fail on the client's answer
+            await asyncio.shield(self.progress.create_async(token))
             self.progress.begin(token, types.WorkDoneProgressBegin(
                 title="tensorlift", message=f"lifting {job.label}", cancellable=False))
             began = True
