@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,43 @@ async def test_bad_input_does_not_stop_the_server(client: LanguageClient, tmp_pa
     assert hover is None
     uri2 = open_document(client, tmp_path / "two.py", TWO_LOOPS)
     assert len(await diagnostics(client, uri2, count=2)) == 2
+
+
+TWO_C = textwrap.dedent('''\
+    void scale(int n, float a, const float *x, float *y)
+    {
+        for (int i = 0; i < n; i++)
+            y[i] = a * x[i];
+    }
+
+    float total(int n, const float *x)
+    {
+        float s = 0.0f;
+        for (int i = 0; i < n; i++)
+            s += x[i];
+        return s;
+    }
+''')
+
+
+async def test_lift_all_in_a_c_file_makes_one_module(client: LanguageClient, tmp_path: Path) -> None:
+    uri = open_document(client, tmp_path / "two.c", TWO_C)
+    summary = await client.workspace_execute_command_async(types.ExecuteCommandParams("tensorlift.liftAll", [uri]))
+    assert summary["lifted"] == 2 and summary["applied"] is True
+    [applied] = client.applied_edits  # type: ignore[attr-defined]
+    changes = applied.edit.document_changes
+    created = [Path(c.uri).name for c in changes if isinstance(c, types.CreateFile)]
+    assert created[0] == "two_numpy.py" and sorted(created[1:]) == ["two.scale-0.smt2", "two.total-0.smt2"]
+    assert not any(isinstance(c, types.TextDocumentEdit) and c.text_document.uri == uri for c in changes)
+    module = next(c for c in changes if isinstance(c, types.TextDocumentEdit)
+                  and c.text_document.uri.endswith("two_numpy.py")).edits[0].new_text
+    assert module.count("import numpy as np") == 1 and module.count("(proof: .tensorlift/proofs/two.") == 2
+    namespace: dict[str, Any] = {}
+    exec(compile(module, "two_numpy.py", "exec"), namespace)
+    import numpy as np
+
+    functions = {k.split("_")[0]: v for k, v in namespace.items() if callable(v) and k[:5] in ("scale", "total")}
+    assert list(functions["scale"](2, 3.0, np.array([1.0, 2.0]), np.zeros(2))) == [3.0, 6.0]
+    signature = inspect.signature(functions["total"]).parameters
+    given = {"n": 3, "x": np.array([1.0, 2.0, 3.0]), "s": 0.0}
+    assert float(functions["total"](**{k: v for k, v in given.items() if k in signature})) == 6.0
