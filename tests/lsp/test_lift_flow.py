@@ -210,3 +210,44 @@ async def test_a_target_that_cannot_express_the_loop_says_why_and_is_not_offered
     assert any("cannot lift dot to Gemmini" in m.message and "int8" in m.message for m in client.messages)
     again = await client.text_document_code_action_async(params) or []
     assert [a.title for a in again] == ["Lift to NumPy — verified for all sizes"]
+
+
+MATMUL_C = textwrap.dedent('''\
+    #include <stdint.h>
+
+    void mm(int m, int n, int p, int8_t A[m][p], int8_t B[p][n], int32_t C[m][n]) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int32_t acc = 0;
+                for (int k = 0; k < p; k++) {
+                    acc += A[i][k] * B[k][j];
+                }
+                C[i][j] = acc;
+            }
+        }
+    }
+''')
+
+
+async def test_c_source_is_rewritten_in_place_for_gemmini(client: LanguageClient, tmp_path: Path) -> None:
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"tensorlift": {"targets": ["gemmini"]}}))
+    uri = open_document(client, tmp_path / "mm.c", MATMUL_C)
+    [hint] = await diagnostics(client, uri)
+    assert hint.message.startswith("liftable to Gemmini — ")
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), hint.range,
+        types.CodeActionContext([hint], only=[types.CodeActionKind.QuickFix]))) or []
+    assert [a.title.split(" — ")[0] for a in actions] == ["Lift to Gemmini"]
+    assert isinstance(actions[0], types.CodeAction)
+    resolved = await client.code_action_resolve_async(actions[0])
+    assert resolved.edit is not None and resolved.edit.document_changes
+    [source_edit] = [c for c in resolved.edit.document_changes
+                     if isinstance(c, types.TextDocumentEdit) and c.text_document.uri == uri]
+    new_text = apply_text_edits(MATMUL_C, source_edit.edits)
+    lines = new_text.splitlines()
+    assert lines[1] == '#include "gemmini.h"'
+    comment = next(i for i, line in enumerate(lines) if line.strip().startswith("/* tensorlift: "))
+    assert lines[comment] == "    /* tensorlift: verified for all sizes (proof: .tensorlift/proofs/mm.mm-0.smt2) */"
+    assert lines[comment + 1].startswith("    tiled_matmul_auto(m, n, p, ")
+    assert "for (" not in new_text
