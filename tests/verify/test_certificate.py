@@ -105,3 +105,23 @@ def test_source_that_changed_since_the_proof_fails(inductive_certificate: tuple[
 def test_not_a_certificate() -> None:
     report = check_certificate("(check-sat)\n")
     assert not report.ok and report.failed == "format"
+
+
+def test_check_proof_command_accepts_a_fresh_certificate_and_rejects_a_changed_one(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    case = cases.saxpy()
+    result = verify_inductive(case.unit, case.good, model=NumericModel(), deadline=None)
+    text = build_certificate(case.unit, case.good, result)
+    good, bad = tmp_path / "good.smt2", tmp_path / "bad.smt2"
+    good.write_text(text, "utf-8")
+    assert "(assert (>= " in text
+    bad.write_text(text.replace("(assert (>= ", "(assert (<= ", 1), "utf-8")
+    command = [sys.executable, "-c", "from tensorlift.cli import main; raise SystemExit(main())", "check-proof"]
+    ok = subprocess.run([*command, str(good)], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "ok:" in ok.stdout
+    failed = subprocess.run([*command, str(bad)], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "FAILED (check" in failed.stdout
