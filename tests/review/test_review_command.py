@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from .conftest import Run
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 REPORTED = {"c/dot.c": ["dot"], "py/renamed.py": ["double_all"], "py/prefix.py": ["running"],
