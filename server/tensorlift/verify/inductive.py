@@ -51,8 +51,7 @@ def verify_inductive(unit: LiftUnit, program: t.Program, *, model: NumericModel,
         arrays = {n: v for n, v in st.values.items()}
         cand = CandidateTranslator(syms, arrays, st.ints, st.dtypes).run(program)
         prover = KernelProver(syms, cand, checker, search)
-        premises = tuple(z3.simplify(prover.sem.convert(prover.value(a, st), a.dtype, DType.BOOL))
-                         for a in unit.assumptions) + tuple(cand.nonempty) + extra_premises
+        premises = _assumed(prover, unit, st) + tuple(cand.nonempty) + extra_premises
         sentences = assumption_sentences(unit, model, _nonempty_sentences(cand))
         sanity = checker.discharge(Obligation("assumptions and definitions are consistent",
                                               (*syms.facts, *premises, *_probes(cand)), None))
@@ -95,6 +94,18 @@ def _initial_state(unit: LiftUnit, syms: Symbols) -> ExecState:
         else:
             st.values[o.name] = syms.value_scalar(o.name, o.dtype)
     return st
+
+
+def _assumed(prover: KernelProver, unit: LiftUnit, st: ExecState) -> tuple[z3.BoolRef, ...]:
+    """The unit's assumptions as premises; one this prover cannot translate is left out (a weaker premise only
+    makes the proof harder, never wrong)."""
+    out: list[z3.BoolRef] = []
+    for a in unit.assumptions:
+        try:
+            out.append(z3.simplify(prover.sem.convert(prover.value(a, st), a.dtype, DType.BOOL)))
+        except Unsupported:
+            continue
+    return tuple(out)
 
 
 def _probes(cand: CandidateModel) -> list[z3.BoolRef]:
