@@ -8,8 +8,6 @@ an arbitrary index, inside the allocated shape for arrays the unit creates, whos
 
 from __future__ import annotations
 
-import time
-
 import z3
 
 from ..common import DType
@@ -153,6 +151,3 @@ def _statement_dtype(cand: CandidateModel, name: str, default: DType) -> DType:
     versions = cand.versions.get(name)
     return versions[-1].statement.dtype if versions else default
 
-
-def deadline_after(seconds: float) -> float:
-    return time.monotonic() + seconds
