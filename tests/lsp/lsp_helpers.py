@@ -100,8 +100,26 @@ async def diagnostics(client: LanguageClient, uri: str, count: int = 1, version:
     return await wait_for(ready, timeout, f"{count} diagnostic(s) for {uri}")
 
 
-def apply_text_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
+AnyTextEdit = types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit
+
+
+def plain(edits: Sequence[AnyTextEdit]) -> list[types.TextEdit]:
+    """The edits, checked to be plain text edits (the server never sends snippets)."""
+    out = []
+    for edit in edits:
+        assert isinstance(edit, types.TextEdit), edit
+        out.append(edit)
+    return out
+
+
+async def execute(client: LanguageClient, command: str, *arguments: Any) -> Any:
+    """`workspace/executeCommand` with positional arguments, as the VS Code extension sends them."""
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command, list(arguments)))
+
+
+def apply_text_edits(text: str, edits: Sequence[AnyTextEdit]) -> str:
     """Apply LSP text edits (UTF-16 positions) to `text`, as a client does."""
+    edits = plain(edits)
     lines = text.split("\n")
 
     def offset(position: types.Position) -> int:

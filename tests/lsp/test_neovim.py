@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -66,9 +67,9 @@ def test_neovim_lifts_a_python_and_a_c_file(tmp_path: Path) -> None:
     assert not any(isinstance(node, ast.For) for node in ast.walk(ast.parse(new_py)))
     assert "# tensorlift: verified for all sizes (proof: .tensorlift/proofs/saxpy.saxpy-0.smt2)" in new_py
     assert new_py.startswith("import numpy as np\n")
-    namespace: dict[str, object] = {}
+    namespace: dict[str, Any] = {}
     exec(compile(new_py, str(py_file), "exec"), namespace)
-    y = namespace["saxpy"](2.0, np.arange(4.0), np.ones(4), 4)  # type: ignore[operator]
+    y = namespace["saxpy"](2.0, np.arange(4.0), np.ones(4), 4)
     assert list(y) == [1.0, 3.0, 5.0, 7.0]
 
     # C: untouched; the NumPy version is a new module next to it
@@ -79,7 +80,7 @@ def test_neovim_lifts_a_python_and_a_c_file(tmp_path: Path) -> None:
     namespace = {}
     exec(compile(text, str(module), "exec"), namespace)
     function = next(v for k, v in namespace.items() if k.startswith("sscal_copy") and callable(v))
-    out = function(3, 2.0, np.array([1.0, 2.0, 3.0]), np.zeros(3))  # type: ignore[operator]
+    out = function(3, 2.0, np.array([1.0, 2.0, 3.0]), np.zeros(3))
     assert list(out) == [2.0, 4.0, 6.0]
 
     # the certificates were written and still check

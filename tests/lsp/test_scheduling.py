@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest_lsp
-from lsp_helpers import CONFIG, diagnostics, open_document, replace_all, start, wait_for
+from lsp_helpers import CONFIG, diagnostics, execute, open_document, replace_all, start, wait_for
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -67,7 +67,7 @@ async def test_a_newer_version_cancels_a_running_lift(patient: LanguageClient, t
     client = patient
     uri = open_document(client, tmp_path / "mix.c", SLOW_C)
     await wait_for(lambda: progress_began(client), 60, "work-done progress for the slow lift")
-    pid = await client.workspace_execute_command_async(types.ExecuteCommandParams("tensorlift.debug.workerPid"))
+    pid = await execute(client, "tensorlift.debug.workerPid")
     changed = time.monotonic()
     replace_all(client, uri, SLOW_C, FAST_C, 2)
     found = await diagnostics(client, uri, version=2, timeout=60)
@@ -78,7 +78,7 @@ async def test_a_newer_version_cancels_a_running_lift(patient: LanguageClient, t
     versions = [p.version for p in client.published if p.uri == uri]  # type: ignore[attr-defined]
     first_v2 = versions.index(2)
     assert all(v is not None and v >= 2 for v in versions[first_v2:]), versions
-    new_pid = await client.workspace_execute_command_async(types.ExecuteCommandParams("tensorlift.debug.workerPid"))
+    new_pid = await execute(client, "tensorlift.debug.workerPid")
     assert new_pid != pid
     assert not client.messages, "killing stale work is not a crash to tell the user about"
     # the progress of the killed lift was ended
@@ -104,11 +104,11 @@ async def test_typing_elsewhere_reuses_results(client: LanguageClient, tmp_path:
 
 
 async def test_a_crashed_worker_is_restarted_and_the_user_told_once(client: LanguageClient, tmp_path: Path) -> None:
-    first = await client.workspace_execute_command_async(types.ExecuteCommandParams("tensorlift.debug.workerPid"))
+    first = await execute(client, "tensorlift.debug.workerPid")
     os.kill(first, signal.SIGKILL)
     uri = open_document(client, tmp_path / "s2.py", SCALE_PY.format(n=2))
     assert len(await diagnostics(client, uri)) == 1
-    second = await client.workspace_execute_command_async(types.ExecuteCommandParams("tensorlift.debug.workerPid"))
+    second = await execute(client, "tensorlift.debug.workerPid")
     assert second != first
     await wait_for(lambda: client.messages, 10, "a message about the restart")
     assert len(client.messages) == 1
