@@ -8,13 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import z3
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from tensir_strategies import Env, programs
 
 from tensorlift.common import DType
 from tensorlift.semantics import ConcreteDomain, EvaluationError, NumericModel, Z3Domain, Z3Semantics
-from tensorlift.tensir import TensorType, parse
+from tensorlift.tensir import Program, TensorType, parse
 from tensorlift.tensir.interp import run
 
 F64, I32, I64 = DType.F64, DType.I32, DType.I64
@@ -182,12 +183,40 @@ def test_triangular_domain_and_reduction_ranges_from_outer_variables() -> None:
         ("s = tdiv(n, n - 3)", "division by zero"),
         ("s = min(i in 1:1, x(i))", "empty range"),
         ("s = q + 1.0", "no value for q"),
+        ("y(i) = tmod(x(i), 0.0)  for i in 0:n", "math domain"),
     ],
 )
 def test_runs_without_a_defined_result_raise(text: str, words: str) -> None:
     program = parse(text, env(x=(F64, 1), y=(F64, 1), n=(I32, 0), q=(F64, 0)))
     with pytest.raises(EvaluationError, match=words):
         run(program, {"x": np.zeros(3), "y": np.zeros(3), "n": 3}, CONCRETE)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.integers(0, 3), st.sampled_from(["ideal", "wrap32"]))
+def test_random_programs_either_run_or_raise_evaluation_error(case: tuple[Program, Env], size: int,
+                                                              ints: str) -> None:
+    program, types = case
+    rng = np.random.default_rng(size)
+    inputs: dict[str, object] = {}
+    for name, t in types.items():
+        sample = rng.integers(-3, 4, size=(size,) * t.rank)
+        if t.rank == 0:
+            inputs[name] = size if t.dtype.is_int else float(sample) if t.dtype.is_float else bool(sample > 0)
+        else:
+            inputs[name] = sample.astype(float) if t.dtype.is_float else sample > 0 if t.dtype is DType.BOOL \
+                else sample
+    try:
+        out = run(program, inputs, ConcreteDomain(NumericModel(ints=ints)))  # type: ignore[arg-type]
+    except EvaluationError:
+        return
+    for statement in program.statements:
+        value = out[statement.target]
+        if statement.indices:
+            assert isinstance(value, np.ndarray) and value.ndim == len(statement.indices)
+            assert all(element is not None for element in value.flat)  # every element has a value
+        else:
+            assert not isinstance(value, np.ndarray)
 
 
 # ------------------------------------------------------------------------------------------------------------ Z3

@@ -93,7 +93,12 @@ def _compile(program: Program, domain: Domain) -> Runner:
         state: State = {name: _Tensor.of(value) if isinstance(value, np.ndarray) else value
                         for name, value in inputs.items()}
         for step in steps:
-            step(state)
+            try:
+                step(state)
+            except (ValueError, ZeroDivisionError, OverflowError) as error:
+                # An operation without a result that the semantics did not name (fmod by zero, a float too
+                # large for an int): undefined all the same.
+                raise EvaluationError(f"{type(error).__name__}: {error}") from error
         final = dict(inputs)  # arrays no statement wrote are handed back as they came
         for name in written:
             value = state[name]
