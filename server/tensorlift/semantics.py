@@ -105,6 +105,8 @@ def concrete_binop(op: BinOp, a: Number, b: Number, dtype: DType, model: Numeric
                 raise EvaluationError("integer division by zero")
             r = math.floor(a / b) if isinstance(a, float) or isinstance(b, float) else int(a) // int(b)
         case BinOp.MOD_TRUNC:
+            if b == 0:
+                raise EvaluationError("remainder by zero")
             r = trunc_mod(int(a), int(b)) if dtype.is_int else math.fmod(a, b)
         case BinOp.MOD_FLOOR:
             if b == 0:
