@@ -6,7 +6,8 @@ process). Workers share the persistent result cache on disk (the one the languag
 
 Ctrl-C: workers ignore SIGINT; the parent stops handing out files, terminates the workers and exits 130. A worker
 killed mid-lift can leave at most a stray temporary file in the cache folder (never a partial entry: entries are
-renamed into place), and a source file is either untouched or completely rewritten.
+renamed into place), and a source file is either untouched or completely rewritten. A worker that dies (killed,
+out of memory) ends the run with an error instead of a hang.
 
 Reports (`--report FILE`, markdown or JSON by extension) are reproducible: files in a fixed order, the tensorlift
 version, the rule packs with a sha256 over each pack's files, and the options that decide results (budget, seed,
@@ -25,6 +26,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -34,7 +37,7 @@ import tomllib
 from . import __version__
 from .api import FileReport, lift_file
 from .cache import default_cache_dir, write_atomically
-from .common import Language, SourceError
+from .common import Language, SourceError, TensorliftError
 from .edits import apply_edits, unified_diff
 from .options import LiftOptions
 from .results import LiftResult, Status
@@ -89,23 +92,33 @@ def _lift_all(files: list[Path], options: LiftOptions, jobs: int) -> Iterator[Fi
             yield lift_one(path, options)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process that runs a progress thread
-    pool = context.Pool(min(jobs, len(files)), initializer=_worker_init)
+    pool = ProcessPoolExecutor(min(jobs, len(files)), mp_context=context, initializer=_worker_init)
     try:
-        yield from pool.imap_unordered(_lift_job, [(path, options) for path in files], chunksize=1)
-        pool.close()
+        futures = [pool.submit(lift_one, path, options) for path in files]
+        for future in as_completed(futures):
+            yield future.result()
+    except BrokenProcessPool:
+        _stop(pool)
+        raise TensorliftError(SourceError("a worker process died while lifting (out of memory, or killed)",
+                                          hint="rerun with --jobs 1 to find the file")) from None
     except BaseException:
-        pool.terminate()  # Ctrl-C or an error: stop the workers now, not after their current file
+        _stop(pool)  # Ctrl-C or an error: stop the workers now, not after their current file
         raise
-    finally:
-        pool.join()
+    pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the workers (the executor alone would let each finish its current file) and wait for them."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=10)
 
 
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-
-
-def _lift_job(job: tuple[Path, LiftOptions]) -> FileOutcome | SourceError:
-    return lift_one(*job)
 
 
 # ---------------------------------------------------------------------------------------------- the command

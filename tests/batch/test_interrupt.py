@@ -79,3 +79,42 @@ def test_ctrl_c_leaves_files_whole_and_the_cache_readable(tmp_path: Path) -> Non
         expected = new_text(FileOutcome(source, lift_file(source.data, Language.PYTHON, options, str(path))))
         assert path.read_text() == expected, f"{path.name} is the complete rewrite"
     assert not [p for p in tree.iterdir() if p.name.startswith(".")], "no temporary file is left in the tree"
+
+
+def workers_of(parent: int) -> list[int]:
+    """The worker processes (not the resource tracker) a `tensorlift lift --jobs N` process started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and "spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_worker_killed_by_the_system_ends_the_run_with_an_error(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for index in range(FILES):
+        (tree / f"k{index:03}.py").write_text(kernel(index))
+    process = subprocess.Popen([sys.executable, "-m", "tensorlift", "lift", str(tree), "--jobs", "2", "--no-cache",
+                                "--quiet"], env=env_for(tmp_path / "xdg"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline and process.poll() is None and len(workers) < 2:
+        workers = workers_of(process.pid)
+        time.sleep(0.1)
+    assert workers, "the run started worker processes"
+    time.sleep(2)
+    os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer would
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1, stderr
+    assert "a worker process died" in stderr and "Traceback" not in stderr
+    assert group_ends(process.pid, within=15)
