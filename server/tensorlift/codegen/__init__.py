@@ -82,6 +82,8 @@ def emit(unit: LiftUnit, program: Program, target: str, packs: RulePacks) -> Emi
         py = emit_python(unit, program, PY_TARGETS[target], rules)
     except Refused as refused:
         return Refusal(str(refused))
+    except (KeyError, ValueError, AssertionError, IndexError, TypeError) as error:  # a bug here must not sink a lift
+        return Refusal(f"internal error in the {target} emitter ({type(error).__name__}: {error}); please report it")
     imports = list(py.imports)
     for rule in rules:
         if rule.id in py.rules:

@@ -270,8 +270,9 @@ def c_function(unit: k.LiftUnit, lines: Sequence[str]) -> str:
             params.append(f"{c_type(p.dtype)} {'*' if p.by_reference else ''}{p.name}")
         elif p.rank == 1 or p.name in _Layout(unit).flat:
             params.append(f"{c_type(p.dtype)} *{p.name}")
+        elif p.shape is None:  # rows reached through pointers: A[i][j] on a T **
+            params.append(f"{c_type(p.dtype)} {'*' * p.rank}{p.name}")
         else:
-            assert p.shape is not None
             dims = "".join(f"[{CExpr(_Layout(unit)).code(d, []) if (d := kernel_to_tensir(s)) is not None else ''}]"
                            for s in (None, *p.shape[1:]))
             params.append(f"{c_type(p.dtype)} {p.name}{dims}")

@@ -289,10 +289,10 @@ class Translator:
         try:
             values: dict[str, str] = dict(extra)
             for name, expr in m.exprs.items():
-                values.setdefault(name, self.expr(expr).code)
+                values.setdefault(name, self.widen(self.expr(expr), matched.dtype).code)
             for name, accesses in m.accesses.items():
                 if accesses:
-                    values.setdefault(name, self.access(accesses[0]).code)
+                    values.setdefault(name, self.widen(self.access(accesses[0]), matched.dtype).code)
             for name, tensor in m.tensors.items():
                 values.setdefault(name, tensor)
         finally:
@@ -330,6 +330,7 @@ class Translator:
             case t.Unary(op, operand, dtype):
                 v = self.expr(operand)
                 if op is UnOp.NEG:
+                    v = self.widen(v, dtype)
                     return replace(v, code=f"-{_paren(v, UNARY)}", prec=UNARY, dtype=dtype, view=None)
                 if v.host:
                     return Val(f"not {_paren(v, CMP)}", (), 7, dtype, host=True)
@@ -348,8 +349,12 @@ class Translator:
                 return Val(code, union, ATOM if _atomic(code) else MUL, dtype)
             case t.Select(cond, then, else_, dtype):
                 vc, vt, ve = self.expr(cond), self.expr(then), self.expr(else_)
-                if vc.host and vt.host and ve.host:
-                    return Val(f"{_paren(vt, 6)} if {_paren(vc, 6)} else {_paren(ve, 6)}", (), 5, dtype, host=True)
+                if vc.host and ((vt.host and ve.host) or self.canon(vt).axes == self.canon(ve).axes):
+                    # a condition on sizes only: a Python conditional evaluates just the branch it picks (an
+                    # array `where` would evaluate both, e.g. a max over an empty range)
+                    vt, ve = self.canon(vt), self.canon(ve)
+                    return Val(f"{_paren(vt, 6)} if {_paren(vc, 6)} else {_paren(ve, 6)}", vt.axes, 5, dtype,
+                               host=vt.host and ve.host)
                 (c, a, b), union = self.align(vc, vt, ve)
                 return Val(f"{tg.where}({c.code}, {a.code}, {b.code})", union, ATOM, dtype)
             case t.Cast(operand, dtype):
@@ -362,9 +367,23 @@ class Translator:
                 return self.reduce(e)
         assert_never(e)
 
+    def widen(self, v: Val, dtype: DType) -> Val:
+        """C's integer promotion made explicit: an array of a narrower integer type is converted before the
+        operator, since array libraries compute `uint8 * uint8` in uint8 (wrapping) where C computes in int."""
+        if v.host or not v.dtype.is_int or not dtype.is_int:
+            return v
+        if v.dtype.bits >= dtype.bits and v.dtype.is_signed == dtype.is_signed:
+            return v
+        return Val(self.target.cast.format(x=_paren(v, ATOM), dtype=self.target.dtype(dtype)), v.axes, ATOM, dtype)
+
     def binary(self, op: BinOp, a: Val, b: Val, dtype: DType) -> Val:
         tg = self.target
         both_host = a.host and b.host
+        if not both_host and not op.is_logical:
+            from ..common import promote
+
+            operand = promote(a.dtype, b.dtype) if op.is_comparison else dtype
+            a, b = self.widen(a, operand), self.widen(b, operand)
         integer = a.dtype.is_int and b.dtype.is_int
         if both_host:
             if op is BinOp.DIV_TRUNC:
@@ -391,8 +410,15 @@ class Translator:
             case BinOp.DIV_TRUNC:
                 if not integer:
                     return Val(f"{_paren(x, MUL)} / {_paren(y, MUL + 1)}", union, MUL, dtype)
+                if not x.dtype.is_signed and not y.dtype.is_signed:  # unsigned: truncating is flooring
+                    return Val(f"{_paren(x, MUL)} // {_paren(y, MUL + 1)}", union, MUL, dtype)
+                if y.host and y.code.isdigit() and int(y.code) > 0 and tg.trunc_div.startswith(f"{tg.alias}.sign("):
+                    return Val(f"{tg.alias}.sign({x.code}) * ({tg.alias}.abs({x.code}) // {y.code})", union, MUL,
+                               dtype)
                 return Val(tg.trunc_div.format(a=_paren(x, UNARY), b=_paren(y, UNARY)), union, MUL, dtype)
             case BinOp.MOD_TRUNC:
+                if integer and not x.dtype.is_signed and not y.dtype.is_signed:
+                    return Val(f"{_paren(x, MUL)} % {_paren(y, MUL + 1)}", union, MUL, dtype)
                 return Val(tg.trunc_mod.format(a=_paren(x, UNARY), b=_paren(y, UNARY)), union, ATOM, dtype)
             case BinOp.MIN | BinOp.MAX:
                 fn = tg.maximum if op is BinOp.MAX else tg.minimum
@@ -430,7 +456,7 @@ class Translator:
                 einsum = self.einsum(e)
                 if einsum is not None:
                     return einsum
-            body = self.canon(self.expr(e.body))
+            body = self.canon(self.widen(self.expr(e.body), e.dtype))
             if e.var not in body.axes:  # the variable only occurs inside an inner, fully reduced expression
                 raise Refused(f"cannot place the axis of {e.var} in {body.code}")
             axis = body.axes.index(e.var)
