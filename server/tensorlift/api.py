@@ -90,7 +90,8 @@ def _search_and_verify(unit: LiftUnit, options: LiftOptions, deadline: float) ->
         status, proof, reason = verify(unit, candidate.program, options, deadline)
         if status is not Status.NOT_LIFTED and proof is not None:
             stats = replace(search.stats, source=candidate.origin)
-            return CoreResult(status, None, candidate.program, proof, stats)
+            why_bounded = f"no proof for every size: {reason}" if status is Status.BOUNDED and reason else None
+            return CoreResult(status, why_bounded, candidate.program, proof, stats)
         first_failure = first_failure or reason
     reason = search.reason or first_failure or "no candidate matched the loop on its examples"
     if time.monotonic() > deadline:

@@ -53,9 +53,12 @@ def lookup(digest: str, unit: LiftUnit, options: LiftOptions) -> CoreResult | No
     return found
 
 
+_INCONCLUSIVE = ("budget", "gave up", "undecided", "timeout", "deadline")
+
+
 def store(digest: str, result: CoreResult, options: LiftOptions) -> None:
-    if result.reason and "budget" in result.reason:
-        return  # a timeout says nothing about a larger budget or a faster machine
+    if is_inconclusive(result, options):
+        return  # a timeout says nothing about a larger budget or a less loaded machine
     _remember(digest, result)
     if not options.cache_dir:
         return
@@ -72,6 +75,15 @@ def default_cache_dir() -> str:
     `~/.cache/tensorlift`."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "tensorlift")
+
+
+def is_inconclusive(result: CoreResult, options: LiftOptions) -> bool:
+    """Whether the result depends on how fast this run was: the search or a proof ran out of time, or the
+    bounded check stopped below the bound asked for."""
+    if result.reason and any(word in result.reason for word in _INCONCLUSIVE):
+        return True
+    proof = result.proof
+    return proof is not None and proof.method == "bounded" and (proof.bound or 0) < options.bound
 
 
 def clear_memory() -> None:
