@@ -1,7 +1,8 @@
 """Proofs that a TensIR candidate equals its Kernel unit (design §6).
 
-`verify` runs the bounded checker first (it must pass: it also catches out-of-range accesses and undefined
-results that the unbounded model of arrays cannot see), then, when asked, the inductive prover. A candidate that
+`verify` runs the bounded checker first (it must pass: it runs both programs on arrays of the exact shapes, so
+out-of-range accesses and undefined results fail there), then, when asked, the inductive prover (which states
+the same conditions for every size: see `ranges`). A candidate that
 failed any check is never reported as proved.
 """
 

@@ -25,6 +25,8 @@ from .symbols import Symbols, Unsupported, int_binop, operand_dtype
 
 Env = Mapping[str, z3.ArithRef]
 
+_DIVISIONS = frozenset({BinOp.DIV_REAL, BinOp.DIV_TRUNC, BinOp.DIV_FLOOR, BinOp.MOD_TRUNC, BinOp.MOD_FLOOR})
+
 # Z3 keeps recursive definitions per context for the process's life, so every function needs a new name.
 _NAMES = itertools.count()
 
@@ -91,6 +93,30 @@ class Reduction:
         return z3.substitute(self.element_at, *pairs)
 
 
+@dataclass(frozen=True, slots=True)
+class AccessSite:
+    """An element the candidate reads or writes: `tensor(at)` whenever `when` holds (its domain, the reduction
+    ranges around it; both branches of a `select` count, as NumPy's `where` evaluates both)."""
+
+    statement: int
+    text: str
+    tensor: str
+    at: tuple[z3.ArithRef, ...]
+    when: z3.BoolRef
+    write: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionSite:
+    """A division of the candidate: its divisor is `divisor` and `nonzero` says it is not zero, whenever `when`."""
+
+    statement: int
+    text: str
+    divisor: t.Expr
+    nonzero: z3.BoolRef
+    when: z3.BoolRef
+
+
 @dataclass
 class CandidateModel:
     versions: dict[str, list[Version]] = field(default_factory=dict)
@@ -100,6 +126,9 @@ class CandidateModel:
     scales: list[Scale] = field(default_factory=list)
     nonempty: list[z3.BoolRef] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)  # human-readable, for the certificate
+    accesses: list[AccessSite] = field(default_factory=list)
+    divisions: list[DivisionSite] = field(default_factory=list)
+    created: set[str] = field(default_factory=set)  # targets the candidate creates (their range: `extents`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +152,7 @@ class CandidateTranslator:
         self.model = CandidateModel(final=self.state)
         self._cache: dict[tuple[int, int], Reduction] = {}
         self._statement = 0
+        self._noting = True  # whether `value` notes `factor * sum` (not while only collecting sites)
 
     def run(self, program: t.Program) -> CandidateModel:
         for index, statement in enumerate(program.statements):
@@ -136,6 +166,7 @@ class CandidateTranslator:
         if st.is_scalar:
             if st.domain:
                 raise Unsupported("a scalar statement with a domain")
+            self._sites(st.value, {}, [], value_context=True)
             value = self._convert(self.value(st.value, {}), st.value.dtype, st.dtype)
             self._set(index, st, value, ())
             self.ints.pop(st.target, None)
@@ -161,7 +192,13 @@ class CandidateTranslator:
         inside = [*fixed]
         for loop in st.domain:
             x = env[loop.var]
+            self._sites(loop.lo, env, [], value_context=False)
+            self._sites(loop.hi, env, [], value_context=False)
             inside += [self.index(loop.lo, env) <= x, x < self.index(loop.hi, env)]
+        self._sites(st.value, env, inside, value_context=True)
+        if st.target in self.state:
+            self.model.accesses.append(AccessSite(index, f"statement {index + 1} writes {st.target}", st.target,
+                                                  tuple(ks), z3.And(*inside), write=True))
         value = self._convert(self.value(st.value, env), st.value.dtype, st.dtype)
         if st.target in self.state:
             old = self.state[st.target]
@@ -169,6 +206,7 @@ class CandidateTranslator:
             self.model.extents[st.target] = tuple(self.index(loop.hi, env) - self.index(loop.lo, env)
                                                   for loop in st.domain)
             old = self.syms.fresh_array(f"undef_{st.target}", rank, st.dtype)
+            self.model.created.add(st.target)
         covered = z3.And(*inside)
         term = z3.Lambda(ks, z3.If(covered, value, z3.Select(old, *ks)))
         self._set(index, st, term, maps, tuple(ks), covered)
@@ -244,7 +282,7 @@ class CandidateTranslator:
                 common = operand_dtype(op, lhs.dtype, rhs.dtype)
                 a = self._convert(self.value(lhs, env), lhs.dtype, common)
                 b = self._convert(self.value(rhs, env), rhs.dtype, common)
-                if op is BinOp.MUL:
+                if op is BinOp.MUL and self._noting:
                     self._note_scale(lhs, rhs, common, env)
                     self._note_scale(rhs, lhs, common, env)
                 return self.sem.binop(op, a, b, common, dtype)
@@ -269,6 +307,53 @@ class CandidateTranslator:
                 if e.op in (ReduceOp.MAX, ReduceOp.MIN) and not _mentions_idx(e.lo) and not _mentions_idx(e.hi):
                     self.model.nonempty.append(lo < hi)
                 return reduction.at(env, lo, hi)
+            case _:
+                assert_never(e)
+
+    def _sites(self, e: t.Expr, env: Env, conds: list[z3.BoolRef], *, value_context: bool) -> None:
+        """Notes the accesses and divisions of `e` evaluated at `env` whenever `conds` hold."""
+        from ..tensir.printer import show_expr
+
+        match e:
+            case t.Const() | t.Scalar() | t.Idx() | t.Dim():
+                return
+            case t.Access(tensor, indices, _):
+                for ix in indices:
+                    self._sites(ix, env, conds, value_context=False)
+                if indices:
+                    at = tuple(self.index(ix, env) for ix in indices)
+                    self.model.accesses.append(AccessSite(self._statement, f"statement {self._statement + 1} "
+                                                          f"reads {show_expr(e)}", tensor, at, z3.And(*conds)))
+            case t.Bin(op, lhs, rhs, _):
+                self._sites(lhs, env, conds, value_context=value_context)
+                self._sites(rhs, env, conds, value_context=value_context)
+                if op in _DIVISIONS:
+                    text = f"statement {self._statement + 1} divides by {show_expr(rhs)}"
+                    if value_context:
+                        common = operand_dtype(op, lhs.dtype, rhs.dtype)
+                        self._noting = False
+                        try:
+                            divisor = self._convert(self.value(rhs, env), rhs.dtype, common)
+                        finally:
+                            self._noting = True
+                        nonzero = self.sem.binop(BinOp.NE, divisor, self.sem.const(0, common), common, DType.BOOL)
+                    else:
+                        nonzero = self.index(rhs, env) != 0
+                    self.model.divisions.append(DivisionSite(self._statement, text, rhs, nonzero, z3.And(*conds)))
+            case t.Unary(_, operand, _) | t.Cast(operand, _):
+                self._sites(operand, env, conds, value_context=value_context)
+            case t.Call(_, args, _):
+                for a in args:
+                    self._sites(a, env, conds, value_context=value_context)
+            case t.Select(c, a, b, _):  # emitted as an eager `where`: both branches are evaluated
+                for part in (c, a, b):
+                    self._sites(part, env, conds, value_context=value_context)
+            case t.Reduce(_, var, lo, hi, body, _):
+                self._sites(lo, env, conds, value_context=False)
+                self._sites(hi, env, conds, value_context=False)
+                r = self.syms.fresh_int(f"r_{var}")
+                inner = [*conds, self.index(lo, env) <= r, r < self.index(hi, env)]
+                self._sites(body, {**env, var: r}, inner, value_context=value_context)
             case _:
                 assert_never(e)
 

@@ -1,7 +1,9 @@
 """The inductive prover: Kernel ≡ TensIR for every size (see `kernel_vc` for the invariants and conditions).
 
 Order of checks: a sanity check that the assumptions and every recursive definition the proof uses have a model;
-then each loop's entry and preservation conditions (each with its own premises shown satisfiable first); then,
+then that every element the candidate reads or writes is inside the range the source's own accesses establish and
+every divisor it uses is non-zero where the source's are (`ranges`: the model's arrays are total, so equal outputs
+alone would accept `0 * x(n)`); then each loop's entry and preservation conditions (each with its own premises shown satisfiable first); then,
 per output, the exit condition: the state the Kernel leaves equals the candidate's result (arrays elementwise at
 an arbitrary index, inside the allocated shape for arrays the unit creates, whose extents must match too).
 """
@@ -18,8 +20,9 @@ from .assumptions import assumption_sentences
 from .candidate import CandidateModel, CandidateTranslator
 from .guards import clobber_reason
 from .kernel_vc import Ctx, ExecState, KernelProver, Proved
+from .ranges import SourceRanges, source_ranges
 from .result import VerifyResult
-from .solving import Checker, Obligation, ProofFailure
+from .solving import Checker, Obligation, Outcome, ProofFailure
 from .symbols import Symbols, Unsupported, proof_semantics
 
 SEARCH_TIMEOUT_MS = 2000
@@ -56,6 +59,13 @@ def verify_inductive(unit: LiftUnit, program: t.Program, *, model: NumericModel,
         proved.outcomes.append(sanity)
         if not sanity.ok:
             return fail(sanity.reason or "inconsistent assumptions", proved)
+        ranges = source_ranges(unit, syms, prover)
+        sentences = (*sentences, *ranges.sentences(site.tensor for site in cand.accesses))
+        for obligation in _range_obligations(syms, cand, ranges, premises):
+            outcome = checker.discharge(obligation)
+            proved.outcomes.append(outcome)
+            if not outcome.ok:
+                return fail(_range_reason(obligation, outcome), proved)
         final = prover.block(unit.body, st, Ctx(premises, {}, ""), proved)
         for obligation in _exit_obligations(unit, syms, cand, final, premises):
             outcome = checker.discharge(obligation)
@@ -71,6 +81,50 @@ def verify_inductive(unit: LiftUnit, program: t.Program, *, model: NumericModel,
     invariants = (*proved.invariants, *cand.definitions)
     checks = tuple(c for o in proved.outcomes for c in o.checks)
     return VerifyResult(True, "inductive", None, None, None, sentences, checks, invariants)
+
+
+def _range_obligations(syms: Symbols, cand: CandidateModel, ranges: SourceRanges,
+                       premises: tuple[z3.BoolRef, ...]) -> list[Obligation]:
+    """Every element the candidate reads or writes is inside the range the source's accesses establish (or, for a
+    tensor the candidate creates, inside its extents), and every divisor it uses is non-zero where the source's
+    divisions and assumptions say so (design §6: the source's preconditions are stated, never assumed away)."""
+    base = (*syms.facts, *premises)
+    out: list[Obligation] = []
+    seen: set[str] = set()
+    for site in cand.accesses:
+        if site.tensor in cand.created and site.tensor in cand.extents:
+            extents = cand.extents[site.tensor]
+            if len(extents) != len(site.at):
+                raise ProofFailure(f"{site.text}: {site.tensor} has rank {len(extents)}")
+            inside = z3.And(*[z3.And(x >= 0, x < e) for x, e in zip(site.at, extents, strict=True)])
+            where = f"the extents of {site.tensor}"
+        elif site.tensor in cand.created:
+            raise Unsupported(f"{site.text}: the extents of {site.tensor} are not known")
+        elif ranges.knows(site.tensor):
+            inside = ranges.inside(site.tensor, site.at)
+            where = f"the range the source's accesses establish for {site.tensor}"
+        else:
+            raise ProofFailure(f"{site.text}: the source never accesses {site.tensor} in a way the prover can state, "
+                               "so no range of it is established")
+        goal = z3.Implies(site.when, inside)
+        key = goal.sexpr()
+        if key not in seen:
+            seen.add(key)
+            out.append(Obligation(f"{site.text} within {where}", base, goal))
+    facts = tuple(ranges.divisions)
+    for division in cand.divisions:
+        goal = z3.Implies(division.when, division.nonzero)
+        if z3.is_true(z3.simplify(goal)):
+            continue  # a non-zero constant divisor
+        out.append(Obligation(f"{division.text}, which is not zero wherever the source's divisions and "
+                              "assumptions say so", (*base, *facts), goal))
+    return out
+
+
+def _range_reason(obligation: Obligation, outcome: Outcome) -> str:
+    if outcome.model is not None:
+        return f"{obligation.name}: does not hold (an access or divisor the source does not make safe)"
+    return outcome.reason or f"{obligation.name}: not proved"
 
 
 def _initial_state(unit: LiftUnit, syms: Symbols) -> ExecState:
