@@ -3,7 +3,8 @@
 Order of checks: a sanity check that the assumptions and every recursive definition the proof uses have a model;
 then that every element the candidate reads or writes is inside the range the source's own accesses establish and
 every divisor it uses is non-zero where the source's are (`ranges`: the model's arrays are total, so equal outputs
-alone would accept `0 * x(n)`); then each loop's entry and preservation conditions (each with its own premises shown satisfiable first); then,
+alone would accept `0 * x(n)`); then each loop's entry and preservation conditions (each with its own premises
+shown satisfiable first); then,
 per output, the exit condition: the state the Kernel leaves equals the candidate's result (arrays elementwise at
 an arbitrary index, inside the allocated shape for arrays the unit creates, whose extents must match too).
 """
