@@ -32,6 +32,7 @@ PROGRAMS: tuple[Program, ...] = (
     Program("clamp", "r(i) = min(max(a(i), lo), hi)  for i in 0:n",
             {"a": "f64[1]", "lo": "f64", "hi": "f64", "n": "i64"}),
     Program("relu", "r(i) = select(a(i) > 0, a(i), 0)  for i in 0:n", {"a": "i64[1]", "n": "i64"}),
+    Program("relu_negative", "r(i) = select(a(i) < 0.0, 0.0, a(i))  for i in 0:n", {"a": "f64[1]", "n": "i64"}),
     Program("row_sums", "r(i) = sum(j in 0:n, A(i, j))  for i in 0:m", {"A": "i64[2]", "m": "i64", "n": "i64"}),
     Program("column_max", "c(j) = max(i in 0:m, A(i, j))  for j in 0:n", {"A": "f64[2]", "m": "i64", "n": "i64"}),
     Program("products", "s = prod(i in 0:n, a(i))\nt = min(i in 0:n, a(i))\nu = min(i in 0:n, a(i) * 2)",

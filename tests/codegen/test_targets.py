@@ -58,6 +58,9 @@ def test_fallback_writes_every_program_without_rules() -> None:
     for program in PROGRAMS:
         unit, tprogram, _ = build(program)
         result = emit(unit, tprogram, "numpy", bare)
+        if "numpy" in program.refused_by:
+            assert isinstance(result, Refusal) and result.reason
+            continue
         assert isinstance(result, Emitted), (program.name, result)
         assert result.rules == ()
 
