@@ -82,3 +82,15 @@ def test_recheck_rejects_an_obligation_with_premises_other_than_those_checked() 
               Check("goal", "unsat", "(declare-fun n () Int)\n(assert (> n 0))\n(assert (< n 0))\n(assert true)"))
     report = check_certificate(_sealed(checks))
     assert not report.ok and report.failed == "check 2"
+
+
+def test_premises_text_is_the_obligation_without_its_negated_goal() -> None:
+    # both texts of an obligation come from one serialisation; the replay compares their assertions exactly
+    n = z3.Int("n_text")
+    outcome = Checker(timeout_ms=3000).discharge(Obligation("texts", (n > 0, n < 10), n * 2 > n))
+    assert outcome.ok
+    sanity, proof = outcome.checks
+    assert sanity.expect == "sat" and proof.expect == "unsat"
+    assert proof.smt2.startswith(sanity.smt2)
+    assert proof.smt2[len(sanity.smt2):].startswith("(assert (not")
+    assert sanity.smt2.count("(assert") == 2

@@ -10,6 +10,8 @@ the bound reported is the largest one all of whose assignments were checked.
 from __future__ import annotations
 
 import itertools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -150,22 +152,57 @@ def refute_small(unit: LiftUnit, program: t.Program, sizes: Mapping[str, int], d
 # ------------------------------------------------------------------------------------------------- one assignment
 
 
-def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment, model: NumericModel,
-                      checker: Checker) -> _Verdict:
+@dataclass(frozen=True, slots=True)
+class _KernelSide:
+    """The unit run symbolically at one assignment: what every candidate checked there is compared with. `None`
+    in `expected` means the assignment is skipped (no input has these sizes, an assumption fails, or the loop has
+    no defined result there)."""
+
+    sem: Z3Semantics
+    domain: Z3Domain
+    inputs: dict[str, object]
+    symbols: list[tuple[str, z3.ExprRef]]
+    premises: tuple[z3.BoolRef, ...]
+    expected: dict[str, object] | None
+
+
+# The last units' runs, per assignment: the search and the product verify several candidates of one unit, and
+# the Kernel side does not depend on the candidate. Keyed by the unit's identity (the unit is kept alive with the
+# entry, so its id cannot be reused meanwhile).
+_CACHE_SIZE = 256
+_kernel_runs: OrderedDict[tuple[int, NumericModel, str], tuple[LiftUnit, _KernelSide]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _kernel_side(unit: LiftUnit, assignment: Assignment, model: NumericModel) -> _KernelSide:
+    key = (id(unit), model, repr((sorted(assignment.sizes.items()), sorted(assignment.dims.items()))))
+    with _cache_lock:
+        hit = _kernel_runs.get(key)
+        if hit is not None and hit[0] is unit:
+            _kernel_runs.move_to_end(key)
+            return hit[1]
+    side = _run_kernel(unit, assignment, model)
+    with _cache_lock:
+        _kernel_runs[key] = (unit, side)
+        while len(_kernel_runs) > _CACHE_SIZE:
+            _kernel_runs.popitem(last=False)
+    return side
+
+
+def _run_kernel(unit: LiftUnit, assignment: Assignment, model: NumericModel) -> _KernelSide:
     from ..kernel.examples import required_shapes
     from ..kernel.interp import Interpreter, initial_state, run_unit
-    from ..tensir.interp import run
 
-    where = assignment.describe()
-    clobbers = clobber_reason(unit, program)
-    if clobbers:
-        return _Verdict(False, counterexample=f"at {where}: {clobbers}", reason=clobbers)
     sem = Z3Semantics(model)
     domain = Z3Domain(sem)
+
+    def skipped(inputs: dict[str, object] | None = None) -> _KernelSide:
+        return _KernelSide(sem, domain, inputs or {}, [], (), None)
+
     try:
         shapes = required_shapes(unit, assignment.sizes, assignment.dims)
     except (EvaluationError, ValueError):
-        return _Verdict(True, skipped=True)  # no input has these sizes (an index past a given extent)
+        return skipped()  # no input has these sizes (an index past a given extent)
     inputs, symbols = _symbolic_inputs(unit, assignment, shapes, sem)
     premises: list[z3.BoolRef] = []
     probe = Interpreter(domain, initial_state(unit, inputs, domain))
@@ -175,12 +212,28 @@ def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment
         except EvaluationError:
             continue  # about something this unit cannot see: not using it only makes the check stronger
         if domain.truth(holds) is False:
-            return _Verdict(True, skipped=True)
+            return skipped()
         premises.append(holds)
     try:
         expected = run_unit(unit, inputs, domain)
     except EvaluationError:
-        return _Verdict(True, skipped=True)  # the source has no defined result at these sizes
+        return skipped()  # the source has no defined result at these sizes
+    return _KernelSide(sem, domain, inputs, symbols, tuple(premises), dict(expected))
+
+
+def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment, model: NumericModel,
+                      checker: Checker) -> _Verdict:
+    from ..tensir.interp import run
+
+    where = assignment.describe()
+    clobbers = clobber_reason(unit, program)
+    if clobbers:
+        return _Verdict(False, counterexample=f"at {where}: {clobbers}", reason=clobbers)
+    side = _kernel_side(unit, assignment, model)
+    if side.expected is None:
+        return _Verdict(True, skipped=True)
+    sem, domain, inputs, symbols, premises, expected = (side.sem, side.domain, side.inputs, side.symbols,
+                                                         side.premises, side.expected)
     try:
         got = run(program, inputs, domain)
     except EvaluationError as error:
@@ -207,7 +260,7 @@ def _check_assignment(unit: LiftUnit, program: t.Program, assignment: Assignment
         else:
             goals.append(_equal(sem, mine, theirs, out.dtype))
             compared.append((out.name, mine, theirs, out.dtype))
-    outcome = checker.discharge(Obligation(f"outputs agree at {where}", tuple(premises), z3.And(*goals)))
+    outcome = checker.discharge(Obligation(f"outputs agree at {where}", premises, z3.And(*goals)))
     if outcome.ok:
         return _Verdict(True, checks=outcome.checks)
     if outcome.model is not None:

@@ -68,22 +68,35 @@ class Checker:
         return max(1, min(self.timeout_ms, left))
 
     def discharge(self, obligation: Obligation) -> Outcome:
-        premises = self._solver(obligation.premises)
-        # serialise before checking: afterwards the solver text carries its own preprocessing (model-add)
-        sanity = Check(f"{obligation.name}: premises are satisfiable", "sat", premises.sexpr())
-        answer = premises.check()
-        if answer != z3.sat:
-            why = "contradictory" if answer == z3.unsat else f"undecided ({premises.reason_unknown()})"
-            return Outcome(False, f"{obligation.name}: premises are {why}; refusing a vacuous proof", None,
-                           (sanity,))
         if obligation.goal is None:
+            alone = self._solver(obligation.premises)
+            # serialise before checking: afterwards the solver text carries its own preprocessing (model-add)
+            sanity = Check(f"{obligation.name}: premises are satisfiable", "sat", alone.sexpr())
+            answer = alone.check()
+            if answer != z3.sat:
+                return Outcome(False, self._vacuous(obligation, answer, alone), None, (sanity,))
             return Outcome(True, None, None, (sanity,))
         negated = z3.Not(obligation.goal)
-        proof = Check(f"{obligation.name}", "unsat", self._solver((*obligation.premises, negated)).sexpr())
+        # one serialisation for both texts: the obligation's, and the same without its last assertion (the negated
+        # goal) for the premises' check; the certificate's replay compares exactly those assertions
+        text = self._solver((*obligation.premises, negated)).sexpr()
+        sanity = Check(f"{obligation.name}: premises are satisfiable", "sat", _without_last_assertion(text))
+        proof = Check(f"{obligation.name}", "unsat", text)
+        premises: z3.Solver | None = None
+        if obligation.premises:  # (no premises: the empty set is satisfiable)
+            premises = self._solver(obligation.premises)
+            answer = premises.check()
+            if answer != z3.sat:
+                return Outcome(False, self._vacuous(obligation, answer, premises), None, (sanity,))
+        # a goal that simplifies to `true` is valid: nothing is left to refute (Z3's rewriter is equivalence-
+        # preserving); otherwise only what did not simplify away goes to the solver
+        simplified = z3.simplify(obligation.goal)
+        if z3.is_true(simplified):
+            return Outcome(True, None, None, (sanity, proof))
         # solve incrementally on the checked premises (Z3's incremental core handles floats inside arrays better)
-        negation = premises
+        negation = premises if premises is not None else self._solver(())
         negation.set("timeout", self._timeout())
-        negation.add(negated)
+        negation.add(z3.Not(simplified))
         answer = negation.check()
         if answer == z3.unsat:
             return Outcome(True, None, None, (sanity, proof))
@@ -91,6 +104,11 @@ class Checker:
             return Outcome(False, f"{obligation.name}: does not hold", negation.model(), (sanity, proof))
         return Outcome(False, f"{obligation.name}: solver gave up ({negation.reason_unknown()})", None,
                        (sanity, proof))
+
+    @staticmethod
+    def _vacuous(obligation: Obligation, answer: z3.CheckSatResult, solver: z3.Solver) -> str:
+        why = "contradictory" if answer == z3.unsat else f"undecided ({solver.reason_unknown()})"
+        return f"{obligation.name}: premises are {why}; refusing a vacuous proof"
 
     def _solver(self, assertions: tuple[z3.BoolRef, ...]) -> z3.Solver:
         solver = z3.Solver()
@@ -106,3 +124,11 @@ class Checker:
             raise
         except z3.Z3Exception:
             return False
+
+
+def _without_last_assertion(text: str) -> str:
+    """An SMT-LIB2 text (declarations, then one `(assert ...)` per line start) without its last assertion."""
+    cut = text.rfind("\n(assert ")
+    if cut < 0:
+        return "" if text.startswith("(assert ") else text
+    return text[:cut + 1]
