@@ -87,6 +87,9 @@ def _search_and_verify(unit: LiftUnit, options: LiftOptions, deadline: float) ->
     for candidate in search:
         if time.monotonic() > deadline:
             break
+        written = {statement.target for statement in candidate.program.statements}
+        if not any(out.name in written for out in unit.outputs):
+            continue  # a program that computes none of the outputs proves nothing, however it verifies
         status, proof, reason = verify(unit, candidate.program, options, deadline)
         if status is not Status.NOT_LIFTED and proof is not None:
             stats = replace(search.stats, source=candidate.origin)

@@ -37,6 +37,11 @@ class CandidateSearch:
         from .check import agrees
         from .lifter import LiftFailure, lift_unit
 
+        if not self.unit.outputs:
+            # Nothing the loop computes is observed afterwards: any program, even the empty one, would "agree".
+            self.reason = ("the loop writes nothing that is used after it (no output: a value that is only "
+                           "printed, returned in a tuple, or discarded cannot be lifted)")
+            return
         model = NumericModel(self.options.int_model, self.options.float_model)
         try:
             examples = make_examples(self.unit, seed=self.options.seed, model=model)

@@ -645,8 +645,9 @@ def guided_candidates(unit: LiftUnit, examples: Sequence[Example], model: Numeri
             engine.counters.candidates = 0
             if agrees(unit, program, examples, model):
                 yielded = True
-                origin = "llm" if all(canonical_key(T.Program((s,))) in llm_keys for s in program.statements) \
-                    else "enumeration"
+                from_llm = bool(program.statements) and all(
+                    canonical_key(T.Program((s,))) in llm_keys for s in program.statements)
+                origin = "llm" if from_llm else "enumeration"
                 yield Candidate(program, origin)
     finally:
         search.stats = replace(search.stats, nodes=engine.counters.nodes,
