@@ -227,3 +227,19 @@ def test_an_array_read_under_a_data_dependent_condition_is_a_stated_assumption()
     stated = [s for s in result.assumptions if "data-dependent" in s]
     assert any(s.startswith("a ") for s in stated) and any(s.startswith("b ") for s in stated)
     assert not any(s.startswith("out ") for s in stated)  # written on both branches: no assumption needed
+
+
+def test_a_write_past_the_extents_of_a_tensor_the_candidate_creates_is_refused() -> None:
+    u = _strided()  # y[i] = x[2 * i] for i in 0:n
+    twice = tb(BinOp.MUL, tc(2), ii)
+    tmp = stmt("tmp", (ii,), (tdom("i", 0, tn),), ta("x", twice))
+    out = stmt("y", (ii,), (tdom("i", 0, tn),), ta("tmp", ii))
+    assert _prove(u, prog(tmp, out)) == (True, "")
+    # tmp has n elements; writing tmp(n) changes no output, but is outside the tensor
+    past = stmt("tmp", (ii,), (tdom("i", tn, _plus(tn, 1)),), ZERO)
+    ok, reason = _prove(u, prog(tmp, past, out))
+    assert not ok and "writes tmp" in reason and "extents of tmp" in reason
+    # and reading past it likewise
+    shifted = stmt("y", (ii,), (tdom("i", 0, tn),), _add(ta("tmp", ii), tb(BinOp.MUL, ZERO, ta("tmp", _plus(ii, 1)))))
+    ok, reason = _prove(u, prog(tmp, shifted))
+    assert not ok and "tmp(i + 1)" in reason

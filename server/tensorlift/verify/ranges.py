@@ -191,6 +191,8 @@ class _Walker:
                 if _returns(then) or _returns(else_):
                     self.blind += 1  # from here on, only some executions get here
             case k.For(var, start, stop, step, body, _):
+                if _returns(body):  # later iterations may not run: no corner of the loop is sure to
+                    raise Unsupported("a return inside a loop")
                 self.reads(start, conds)
                 self.reads(stop, conds)
                 lo, hi = self.int(start), self.int(stop)
@@ -383,14 +385,12 @@ class _Walker:
 def source_ranges(unit: LiftUnit, syms: Symbols, prover: KernelProver) -> SourceRanges:
     """The ranges and division facts the unit's own accesses and divisions establish."""
     walker = _Walker(unit, syms, prover)
-    walker.block(unit.body, [])
-    for p in unit.inputs:
+    for p in unit.inputs:  # declared shapes are over the parameters' values on entry
         for axis, extent in enumerate(p.shape or ()):
-            if extent is None:
-                continue
-            term = walker.int(extent) if not walker.blind else None
+            term = walker.int(extent) if extent is not None else None
             if term is not None:
                 walker.out.declared[(p.name, axis)] = term
+    walker.block(unit.body, [])
     from ..kernel.examples import dim_refs
 
     for array, axis in dim_refs(unit):
