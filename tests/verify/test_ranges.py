@@ -243,3 +243,19 @@ def test_a_write_past_the_extents_of_a_tensor_the_candidate_creates_is_refused()
     shifted = stmt("y", (ii,), (tdom("i", 0, tn),), _add(ta("tmp", ii), tb(BinOp.MUL, ZERO, ta("tmp", _plus(ii, 1)))))
     ok, reason = _prove(u, prog(tmp, shifted))
     assert not ok and "tmp(i + 1)" in reason
+
+
+def test_the_product_falls_back_to_bounded_with_the_reason_when_a_range_is_not_established() -> None:
+    from tensorlift.options import LiftOptions
+    from tensorlift.results import Status
+    from tensorlift.verify import verify
+
+    # out[i] = i > 0 ? a[i-1] : 0: the bounded run decides the condition at each concrete i and never reads
+    # a(-1); for every size, the eager candidate's a(i - 1) at i = 0 is outside the source's range
+    cond = kb(BinOp.GT, i, kc(0))
+    body = (loop("i", 0, n, store("out", i, value=k.Select(cond, kld("a", kadd(i, kc(-1))), kc(0.0), F64))),)
+    u = unit(body, (arr("a"), arr("out"), scal("n")), (out_arr("out"),))
+    eager = t.Select(tb(BinOp.GT, ii, tc(0)), ta("a", _plus(ii, -1)), ZERO, F64)
+    status, proof, reason = verify(u, prog(stmt("out", (ii,), (tdom("i", 0, tn),), eager)), LiftOptions(bound=2), None)
+    assert status is Status.BOUNDED and proof is not None and proof.method == "bounded"
+    assert reason is not None and "a(i - 1)" in reason and "no inductive proof" in reason
