@@ -76,8 +76,8 @@ def load_expectations(directory: Path) -> dict[str, dict[str, Any]]:
     try:
         return tomllib.loads(manifest.read_text("utf-8"))
     except FileNotFoundError:
-        raise TensorliftError(SourceError("no expected.toml in the corpus folder", str(manifest),
-                                          hint="a corpus needs expected.toml; see benchmarks/corpus/README.md")) from None
+        raise TensorliftError(SourceError("no expected.toml in the corpus folder", str(manifest), hint=(
+            "a corpus needs expected.toml; see benchmarks/corpus/README.md"))) from None
     except tomllib.TOMLDecodeError as error:
         raise TensorliftError(SourceError(f"invalid TOML: {error}", str(manifest))) from None
 

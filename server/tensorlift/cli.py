@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from . import __version__
 from .common import TensorliftError
-from .options import LiftOptions
+from .options import Guidance, LiftOptions
 
 TARGETS = ("numpy", "torch", "tensorflow", "jax", "mlx", "gemmini")
 
@@ -117,7 +117,7 @@ def options_from(args: argparse.Namespace) -> LiftOptions:
             raise UsageError("--llm-base-url needs --llm-model")
         llm = LLMConfig(base_url=args.llm_base_url, model=args.llm_model, api_key_env=args.llm_key_env,
                         cache_dir=str(Path(args.cache_dir) / "llm") if args.cache_dir else None)
-    guidance = args.guidance or ("llm" if llm else "features")
+    guidance: Guidance = args.guidance or ("llm" if llm else "features")
     return LiftOptions(target=args.target, budget=args.budget, bound=args.bound, proof=args.proof,
                        int_model=args.int_model, float_model=args.float_model, seed=args.seed,
                        guidance=guidance, llm=llm, rule_paths=tuple(args.rules), cache_dir=args.cache_dir)

@@ -163,8 +163,8 @@ class _Lifter:
                 else:
                     names = tuple(self.fresh("z") for _ in extents)
                     domain = tuple(T.Loop(n, literal(0), x) for n, x in zip(names, extents, strict=True))
-                    value = _convert(self.expr(init, st, index), dtype)
-                    st.writes.append(_Write(array, tuple(T.Idx(n) for n in names), domain, value, dtype))
+                    fill = _convert(self.expr(init, st, index), dtype)
+                    st.writes.append(_Write(array, tuple(T.Idx(n) for n in names), domain, fill, dtype))
             case K.If(cond=cond, then=then, else_=else_):
                 st = self.branch(self.expr(cond, st, index), then, else_, st, index)
             case K.For():
@@ -294,11 +294,11 @@ class _Lifter:
             else:
                 # The same elements every iteration: only an accumulation into them has a tensor meaning,
                 # `C(i, j) = C(i, j) + sum(k, ...)  for j` (a whole parallel write accumulated over this loop).
-                marker = T.Access(OLD + w.array, w.indices, w.dtype)
-                if not _contains(w.value, marker):
+                element = T.Access(OLD + w.array, w.indices, w.dtype)
+                if not _contains(w.value, element):
                     raise LiftFailure(f"every iteration of the loop over `{var}` rewrites `{w.array}"
                                       f"{_show(w.indices)}`; only the last iteration's value survives")
-                op, term = _match_reduction(w.value, marker, f"{w.array}{_show(w.indices)}")
+                op, term = _match_reduction(w.value, element, f"{w.array}{_show(w.indices)}")
                 term = self.resolve_old(term, st, own_indices, var)
                 pre = self.read(w.array, w.indices, w.dtype, st)
                 total = _combine(op, pre, T.Reduce(op, var, domain.lo, domain.hi, term, _reduce_dtype(term, w.value)))
@@ -521,15 +521,15 @@ def _match_reduction(value: T.Expr, marker: T.Expr, what: str) -> tuple[ReduceOp
                 return found
             # a conditional accumulation: select(c, old + e, old) is old + sum(select(c, e, 0))
             if else_ == marker and not _contains(value.cond, marker):
-                op, term = _match_reduction(then, marker, what)
-                if op is ReduceOp.SUM:
+                kind, term = _match_reduction(then, marker, what)
+                if kind is ReduceOp.SUM:
                     zero = T.Const(0.0 if term.dtype.is_float else 0, term.dtype)
-                    return op, T.Select(value.cond, term, zero, term.dtype)
+                    return kind, T.Select(value.cond, term, zero, term.dtype)
             if then == marker and not _contains(value.cond, marker):
-                op, term = _match_reduction(else_, marker, what)
-                if op is ReduceOp.SUM:
+                kind, term = _match_reduction(else_, marker, what)
+                if kind is ReduceOp.SUM:
                     zero = T.Const(0.0 if term.dtype.is_float else 0, term.dtype)
-                    return op, T.Select(value.cond, zero, term, term.dtype)
+                    return kind, T.Select(value.cond, zero, term, term.dtype)
     raise failure
 
 
