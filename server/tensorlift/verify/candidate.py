@@ -166,8 +166,8 @@ class CandidateTranslator:
         if st.is_scalar:
             if st.domain:
                 raise Unsupported("a scalar statement with a domain")
-            self._sites(st.value, {}, [], value_context=True)
             value = self._convert(self.value(st.value, {}), st.value.dtype, st.dtype)
+            self._sites(st.value, {}, [], value_context=True)  # after `value`: its reductions are the ones made
             self._set(index, st, value, ())
             self.ints.pop(st.target, None)
             return
@@ -195,11 +195,11 @@ class CandidateTranslator:
             self._sites(loop.lo, env, [], value_context=False)
             self._sites(loop.hi, env, [], value_context=False)
             inside += [self.index(loop.lo, env) <= x, x < self.index(loop.hi, env)]
-        self._sites(st.value, env, inside, value_context=True)
+        value = self._convert(self.value(st.value, env), st.value.dtype, st.dtype)
+        self._sites(st.value, env, inside, value_context=True)  # after `value`: its reductions are the ones made
         if st.target in self.state:
             self.model.accesses.append(AccessSite(index, f"statement {index + 1} writes {st.target}", st.target,
                                                   tuple(ks), z3.And(*inside), write=True))
-        value = self._convert(self.value(st.value, env), st.value.dtype, st.dtype)
         if st.target in self.state:
             old = self.state[st.target]
         else:  # a new target: its shape is the domain's extents (each domain starts at 0; typecheck says so)
