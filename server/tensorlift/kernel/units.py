@@ -51,7 +51,21 @@ def split_units(fn: KernelFunction, source: bytes) -> tuple[LiftUnit, ...]:
         if isinstance(stmt, For):
             start = _init_start(fn.body, position)
             units.append(_unit(fn, declared, order, start, position, len(units), source))
+        elif isinstance(stmt, Unsupported) and _is_loop(source, stmt.span):
+            # A loop the frontend could not express (`while`, `do`, a `for` over a list) is still a loop the
+            # user wants to hear about: a unit that is not lifted, with the frontend's reason.
+            units.append(_unit(fn, declared, order, position, position, len(units), source))
     return tuple(units)
+
+
+_LOOP_KEYWORDS = (b"while", b"do", b"for")
+
+
+def _is_loop(source: bytes, span: Span) -> bool:
+    """Whether the source text of a statement starts with a loop keyword."""
+    text = _slice(source, span).encode("utf-8").lstrip()
+    return any(text.startswith(word) and text[len(word):len(word) + 1] in (b" ", b"(", b"{", b"\n", b"\t")
+               for word in _LOOP_KEYWORDS)
 
 
 def _init_start(body: tuple[Stmt, ...], loop_at: int) -> int:
