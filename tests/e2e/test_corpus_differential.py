@@ -2,8 +2,10 @@
 the Kernel interpreter gives for the original loop.
 
 The inputs come from a different seed than the search's own examples, so the code is checked on data the search
-never saw. Arrays are real NumPy arrays of the unit's dtypes; the code runs in a namespace holding the unit's
-inputs, as it would in place of the loop.
+never saw. Arrays are real NumPy arrays of the unit's dtypes. A Python unit's code runs in a namespace holding the
+unit's inputs, as it would in place of the loop; a C/C++ unit's code goes to a new module (its names may be renamed
+where they are Python keywords), so its function is called with the unit's inputs, in order, and must return every
+output of the unit.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 import tomllib
 
 from tensorlift.api import detect, lift_unit
+from tensorlift.codegen import function_name
 from tensorlift.common import DType, Language
 from tensorlift.kernel.examples import make_examples
 from tensorlift.kernel.nodes import LiftUnit
@@ -49,6 +52,18 @@ def run_emitted(result: LiftResult, unit: LiftUnit, inputs: dict[str, Any]) -> d
     return namespace
 
 
+def run_module(result: LiftResult, unit: LiftUnit, inputs: dict[str, Any]) -> dict[str, Any]:
+    assert result.module, "a C/C++ unit lifted to Python comes with a module"
+    namespace: dict[str, Any] = {}
+    exec(compile(result.module, f"<module {result.unit_id}>", "exec"), namespace)
+    function = namespace[function_name(unit)]
+    args = [as_numpy(inputs[p.name], p.dtype) for p in unit.inputs]
+    returned = function(*args)
+    values = (returned,) if len(unit.outputs) == 1 else tuple(returned)
+    assert len(values) == len(unit.outputs), f"{result.module}\nreturned {returned!r}"
+    return {out.name: value for out, value in zip(unit.outputs, values, strict=True)}
+
+
 def same(got: Any, want: Any, dtype: DType) -> bool:
     got_array = np.asarray(got, dtype=np.float64)
     want_array = np.asarray(want).astype(np.float64)
@@ -72,7 +87,8 @@ def test_emitted_numpy_matches_the_loop(relative: str) -> None:
             continue
         assert result.proof is not None and result.code, "a lifted unit has a proof and code"
         for example in make_examples(unit, seed=1234, count=4):
-            namespace = run_emitted(result, unit, dict(example.inputs))
+            run = run_emitted if unit.language is Language.PYTHON else run_module
+            namespace = run(result, unit, dict(example.inputs))
             for out in unit.outputs:
                 assert out.name in namespace, f"{result.code!r} does not define {out.name}"
                 assert same(namespace[out.name], example.outputs[out.name], out.dtype), (

@@ -37,7 +37,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Emitted:
-    """Code replacing the unit (statements over the unit's own variable names), the import / #include lines it
+    """Code replacing the unit (statements over the unit's own variable names; for a C/C++ unit lifted to Python,
+    names that are Python keywords are renamed, `in` -> `in_`, as in `function`), the import / #include lines it
     needs, the assumptions it adds to the proof, and the same code as a standalone function over the unit's inputs
     returning its outputs (Python `def`, or a C function for gemmini)."""
 

@@ -6,7 +6,9 @@
 - C / C++ source, gemmini: the unit's span is replaced in place and `#include "gemmini.h"` is added once, after
   the last `#include`.
 - C / C++ source, Python target: no in-place edit; the unit becomes a function in a new Python module (named after
-  the unit, parameters = its inputs, returning its outputs) with a proof comment slot above it.
+  the unit; its parameters are the unit's inputs in order, C names that are Python keywords renamed (`in` ->
+  `in_`), plus an array it only writes in place; it returns its outputs: the value when one, a tuple when several)
+  with a proof comment slot above it.
 Columns are UTF-8 byte offsets, as in `Span`.
 """
 
@@ -23,6 +25,7 @@ from ..results import TextEdit
 from . import Emitted, function_name
 
 PROOF_SLOT = "# proof: {proof}"
+_LANGUAGE_NAMES = {"c": "C", "cpp": "C++", "python": "Python"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +147,8 @@ def python_module(units: Sequence[tuple[LiftUnit, Emitted]], source_path: str = 
     parts = [f'"""Lifted by tensorlift{where}."""', "", *dict.fromkeys(imports), ""]
     for unit, emitted in units:
         assert emitted.function is not None
-        parts += ["", f"# {unit.function} ({unit.id}), lifted from {unit.language.value} source",
+        language = _LANGUAGE_NAMES.get(unit.language.value, unit.language.value)
+        parts += ["", f"# {unit.function} ({unit.id}), lifted from {language} source",
                   PROOF_SLOT, emitted.function.rstrip("\n")]
     return "\n".join(parts) + "\n"
 

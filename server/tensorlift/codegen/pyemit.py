@@ -7,6 +7,13 @@ are `c*i + d` (`a[1:n - 1]`, `a[0:2*n:2]`, reversed for `d - i`), a bare name wh
 extent, and a gather with broadcast index arrays otherwise. A sum of a product of accesses becomes `einsum`.
 Rules (`Rule`, matched most specific first) replace the generic form with the idiomatic one (`A @ B`,
 `np.dot(a, b)`, `np.clip(x, lo, hi)`, `a += b`).
+
+Three rules keep the code runnable where the source's world differs from the arrays' (`pylists` has the details):
+- a Python array that may be a list is read through the target's conversion (`np.asarray(xs)`) and updated in
+  place through an array whose values go back into it (`xs[:] = ...`);
+- a C/C++ name that is a Python keyword or a module alias is renamed (`in` -> `in_`) in the code and the function;
+- under a mask (a ragged range computed over its widest box), gather indices are clamped into the tensor's extent
+  (`np.clip(idx, 0, y.shape[0] - 1)`): the values they fetch there are discarded, but must not be out of range.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import assert_never
 
-from ..common import BinOp, DType, ReduceOp, UnOp
+from ..common import BinOp, DType, Language, ReduceOp, UnOp
 from ..kernel import nodes as k
 from ..tensir import nodes as t
-from ..tensir.visit import walk
+from ..tensir.visit import map_expr, map_statement, walk
 from .affine import Lin, affine, same
 from .model import Rule, satisfied
 from .pattern import PStatement, free_index_order, match_expr, match_statement
+from .pylists import free_name, list_arrays, python_names
 from .pytargets import PyTarget
 
 ATOM, POWER, UNARY, MUL, ADD, CMP = 100, 15, 14, 13, 12, 9
@@ -112,6 +120,8 @@ class Translator:
     scope: _Scope = field(default_factory=lambda: _Scope({}, []))
     used_rules: list[str] = field(default_factory=list)
     preconditions: list[str] = field(default_factory=list)
+    loose: Mapping[str, DType] = field(default_factory=dict)  # arrays that may be Python lists (see pylists)
+    widened: set[str] = field(default_factory=set)  # index variables ranging over a box wider than their range
 
     # ------------------------------------------------------------------ helpers
 
@@ -120,6 +130,17 @@ class Translator:
         if v.axes:
             raise Refused(f"an index or bound depends on an index variable where a number is needed: {v.code}")
         return v.code
+
+    def tensor(self, name: str, dtype: DType | None = None) -> str:
+        """The code reading the whole tensor `name`: the name, or its conversion where it may be a list."""
+        if name not in self.loose:
+            return name
+        return self.target.asarray.format(x=name, dtype=self.target.dtype(dtype or self.loose[name]))
+
+    def dim(self, name: str, axis: int) -> str:
+        if name in self.loose:
+            return f"len({name})" if axis == 0 else f"{self.tensor(name)}.shape[{axis}]"
+        return f"{name}.shape[{axis}]"
 
     def lin_code(self, lin: Lin) -> str:
         return self.host(lin.expr())
@@ -229,7 +250,8 @@ class Translator:
         parts, axes, flips, _ = view
         while parts and parts[-1] == ":":
             parts.pop()
-        code = f"{e.tensor}[{', '.join(parts)}]" if parts else e.tensor
+        base = self.tensor(e.tensor, e.dtype)
+        code = f"{base}[{', '.join(parts)}]" if parts else base
         v = Val(code, tuple(axes), ATOM, e.dtype, view=e.tensor)
         for position in flips:
             v = self.flip(v, position)
@@ -242,9 +264,16 @@ class Translator:
 
     def gather(self, e: t.Access) -> Val:
         vals = [self.expr(index) for index in e.indices]
+        # under a mask (a box wider than the domain) an index may leave the tensor where the mask discards the
+        # value: clamp it into the extent so that the gather stays in range
+        for position, (index, v) in enumerate(zip(e.indices, vals, strict=True)):
+            if v.axes and any(isinstance(x, t.Idx) and x.name in self.widened for x in walk(index)):
+                last = f"{self.dim(e.tensor, position)} - 1"
+                vals[position] = Val(self.target.clip.format(x=v.code, hi=last), v.axes, ATOM, v.dtype)
         expanded, union = self.align(*vals)
+        base = self.tensor(e.tensor, e.dtype)
         if self.target.gather:
-            return Val(f"{e.tensor}[{', '.join(v.code for v in expanded)}]", union, ATOM, e.dtype)
+            return Val(f"{base}[{', '.join(v.code for v in expanded)}]", union, ATOM, e.dtype)
         if self.target.name != "tensorflow":
             raise Refused(f"{self.target.name}: the access {e.tensor}(...) needs a gather; not supported")
         extents = []
@@ -253,7 +282,7 @@ class Translator:
             extents.append(self._bound(Lin.of(hi).plus(Lin.of(lo).scaled(-1))))
         shape = "(" + ", ".join(extents) + ("," if len(extents) == 1 else "") + ")"
         grid = ", ".join(f"tf.broadcast_to(tf.cast({v.code}, tf.int64), {shape})" for v in expanded)
-        return Val(f"tf.gather_nd({e.tensor}, tf.stack([{grid}], axis=-1))", union, ATOM, e.dtype)
+        return Val(f"tf.gather_nd({base}, tf.stack([{grid}], axis=-1))", union, ATOM, e.dtype)
 
     def is_full(self, e: t.Access) -> bool:
         view = self.view_parts(e.tensor, e.indices)
@@ -294,7 +323,7 @@ class Translator:
                 if accesses:
                     values.setdefault(name, self.widen(self.access(accesses[0]), matched.dtype).code)
             for name, tensor in m.tensors.items():
-                values.setdefault(name, tensor)
+                values.setdefault(name, self.tensor(tensor))
         finally:
             for r in added:
                 self.scope.order.remove(r.var)
@@ -317,7 +346,7 @@ class Translator:
             case t.Scalar(name, dtype):
                 return Val(name, (), ATOM, dtype, host=True)
             case t.Dim(tensor, axis, dtype):
-                return Val(f"{tensor}.shape[{axis}]", (), ATOM, dtype, host=True)
+                return Val(self.dim(tensor, axis), (), ATOM, dtype, host=True)
             case t.Idx(name, dtype):
                 if name not in self.scope.ranges:
                     raise Refused(f"index variable {name} is not bound")
@@ -497,6 +526,7 @@ class Translator:
         widest = (self._extreme(e.lo, highest=False), self._extreme(e.hi, highest=True))
         self.scope.ranges[e.var] = widest
         self.scope.order.append(e.var)
+        self.widened.add(e.var)
         try:
             k = self.expr(t.Idx(e.var))
             body = self.expr(e.body)
@@ -511,6 +541,7 @@ class Translator:
             code = self.target.reducer(e.op).format(x=masked.code, axis=axis)
             return Val(code, tuple(x for x in masked.axes if x != e.var), ATOM, e.dtype)
         finally:
+            self.widened.discard(e.var)
             self.scope.order.remove(e.var)
             del self.scope.ranges[e.var]
 
@@ -600,6 +631,7 @@ class StatementEmitter:
     extents: dict[str, tuple[t.Expr | None, ...]]
     defined: set[str]
     temp: int = 0
+    loose: dict[str, DType] = field(default_factory=dict)  # arrays defined before the unit that may be lists
 
     def program(self, program: t.Program) -> PyCode:
         lines: list[str] = []
@@ -608,12 +640,18 @@ class StatementEmitter:
         for s in program.statements:
             tr = Translator(self.target, self.rules, self.extents,
                             _Scope({loop.var: (loop.lo, loop.hi) for loop in s.domain},
-                                   [loop.var for loop in s.domain]))
-            lines.extend(self.statement(s, tr))
+                                   [loop.var for loop in s.domain]), loose=self.loose)
+            if s.target in self.loose and s.target in self.defined and not s.is_scalar:
+                lines.extend(self.list_write(s, tr))
+            else:
+                lines.extend(self.statement(s, tr))
             used.extend(tr.used_rules)
             preconditions.extend(tr.preconditions)
+        # the standalone function takes the unit's inputs; an array the unit updates in place without reading it
+        # is taken too (its shape is the caller's); a scalar the unit only writes is not
         params = [p.name for p in self.unit.inputs]
-        params += [o.name for o in self.unit.outputs if not o.fresh and o.name not in params]
+        params += [o.name for o in self.unit.outputs
+                   if not o.fresh and o.kind == "array" and o.name not in params]
         returns = tuple(o.name for o in self.unit.outputs)
         code = "\n".join(lines)
         imports = list(self.target.imports)
@@ -623,6 +661,25 @@ class StatementEmitter:
             imports.append("import jax")
         return PyCode(tuple(lines), tuple(imports), tuple(params), returns, tuple(dict.fromkeys(used)),
                       tuple(dict.fromkeys(preconditions)))
+
+    def list_write(self, s: t.Statement, tr: Translator) -> list[str]:
+        """An in-place write into an array that may be a Python list: the statement runs on an array copy, whose
+        values then go back into the list in place (`xs[:] = copy.tolist()`), as the loop's stores did."""
+        tg = self.target
+        taken = {p.name for p in self.unit.inputs} | {o.name for o in self.unit.outputs} | set(self.defined)
+        temp = free_name(f"{s.target}_array", taken, self.unit.source)
+        # the value is computed before it is stored, so the array may alias `s.target` (when that is an array)
+        convert = "np.asarray({x}, dtype={dtype})" if tg.name == "numpy" else tg.asarray
+        copy = convert.format(x=s.target, dtype=tg.dtype(s.dtype))
+        renamed = t.Statement(temp, s.indices, s.domain, _rename_tensor(s.value, s.target, temp), s.dtype)
+        self.defined.add(temp)
+        extents = self.extents.get(s.target)
+        if extents is not None:
+            self.extents[temp] = extents
+        body = self.statement(renamed, tr)
+        # a list gets (nested) lists of numbers back; an array its values (a list cannot carry an empty axis)
+        back = f"{tg.to_list.format(x=temp)} if isinstance({s.target}, list) else {temp}"
+        return [f"{temp} = {copy}", *body, f"{s.target}[:] = {back}"]
 
     def statement(self, s: t.Statement, tr: Translator) -> list[str]:
         fresh = s.target not in self.defined and not s.is_scalar
@@ -670,6 +727,7 @@ class StatementEmitter:
             lo_v, hi_v = tr.expr(loop.lo), tr.expr(loop.hi)
             if lo_v.axes or hi_v.axes:
                 tr.scope.ranges[loop.var] = (tr._extreme(loop.lo, highest=False), tr._extreme(loop.hi, highest=True))
+                tr.widened.add(loop.var)
                 var = tr.expr(t.Idx(loop.var))
                 test = tr.binary(BinOp.AND, tr.binary(BinOp.GE, var, lo_v, DType.BOOL),
                                  tr.binary(BinOp.LT, var, hi_v, DType.BOOL), DType.BOOL)
@@ -800,15 +858,70 @@ class StatementEmitter:
         ]
 
 
-def emit_python(unit: k.LiftUnit, program: t.Program, target: PyTarget, rules: Sequence[Rule]) -> PyCode:
-    """Python code computing `program` over the unit's variables; raises `Refused` with a reason."""
+def _rename_tensor(expr: t.Expr, old: str, new: str) -> t.Expr:
+    return _renamed_expr(expr, {old: new})
+
+
+def _renamed_expr(expr: t.Expr, names: Mapping[str, str]) -> t.Expr:
+    def fn(e: t.Expr) -> t.Expr:
+        match e:
+            case t.Access(tensor, indices, dtype) if tensor in names:
+                return t.Access(names[tensor], indices, dtype)
+            case t.Scalar(name, dtype) if name in names:
+                return t.Scalar(names[name], dtype)
+            case t.Dim(tensor, axis, dtype) if tensor in names:
+                return t.Dim(names[tensor], axis, dtype)
+        return e
+
+    return map_expr(expr, fn)
+
+
+def _renamed(unit: k.LiftUnit, program: t.Program, names: Mapping[str, str]) -> tuple[k.LiftUnit, t.Program]:
+    """The unit and program with variables renamed (Python keywords among C/C++ names); shapes are renamed by
+    `unit_extents`' caller."""
+    program = t.Program(tuple(
+        map_statement(replace(s, target=names.get(s.target, s.target)), lambda e: _renamed_expr(e, names))
+        for s in program.statements))
+    inputs = tuple(replace(p, name=names.get(p.name, p.name)) for p in unit.inputs)
+    outputs = tuple(replace(o, name=names.get(o.name, o.name)) for o in unit.outputs)
+    return replace(unit, inputs=inputs, outputs=outputs,
+                   sizes=tuple(names.get(n, n) for n in unit.sizes)), program
+
+
+def _names(unit: k.LiftUnit, program: t.Program) -> set[str]:
     names = {p.name for p in unit.inputs} | {o.name for o in unit.outputs} | {s.target for s in program.statements}
+    for s in program.statements:
+        for root in (s.value, *s.indices, *(b for loop in s.domain for b in (loop.lo, loop.hi))):
+            for e in walk(root):
+                if isinstance(e, (t.Access, t.Dim)):
+                    names.add(e.tensor)
+                elif isinstance(e, t.Scalar):
+                    names.add(e.name)
+    return names
+
+
+def emit_python(unit: k.LiftUnit, program: t.Program, target: PyTarget, rules: Sequence[Rule]) -> PyCode:
+    """Python code computing `program` over the unit's variables; raises `Refused` with a reason. C/C++ names that
+    are Python keywords or module aliases are renamed (`in` -> `in_`); Python arrays that may be lists are
+    converted (both rules in `pylists`)."""
+    names = _names(unit, program)
     modules = {target.alias, "math"} | ({"jax"} if target.name == "jax" else set())
-    clash = sorted(names & modules)
-    if clash:
-        raise Refused(f"the variable {clash[0]} would shadow the module the {target.name} code uses; rename it")
+    extents = unit_extents(unit)
+    if unit.language is Language.PYTHON:
+        clash = sorted(names & modules)
+        if clash:
+            raise Refused(f"the variable {clash[0]} would shadow the module the {target.name} code uses; rename it")
+    else:
+        renames = python_names(names, modules)
+        if renames:
+            unit, program = _renamed(unit, program, renames)
+            extents = {renames.get(name, name): tuple(None if e is None else _renamed_expr(e, renames) for e in shape)
+                       for name, shape in extents.items()}
+    loose = list_arrays(unit)
+    dtypes = {p.name: p.dtype for p in unit.inputs} | {o.name: o.dtype for o in unit.outputs}
     ordered = sorted(rules, key=lambda r: (-r.specificity, r.order))
-    emitter = StatementEmitter(unit, target, ordered, unit_extents(unit), _existing(unit))
+    emitter = StatementEmitter(unit, target, ordered, extents, _existing(unit),
+                               loose={name: dtypes[name] for name in sorted(loose)})
     return emitter.program(program)
 
 

@@ -1,7 +1,9 @@
 """The five Python array targets as data: module alias, imports, operator and function spellings.
 
 The translator (`pyemit`) is written once against `PyTarget`; each target differs only in the spellings here and
-in a few capabilities (item assignment, einsum on integers, gathers).
+in a few capabilities (item assignment, einsum on integers, gathers). `asarray` / `to_list` convert Python lists
+in and out (NumPy's `np.asarray` keeps Python's float64 / int64; the others are told the dtype, since their
+default for Python floats is float32); `clip` clamps gather indices that a mask discards anyway.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ class PyTarget:
     setitem: bool  # arrays support `x[view] = value`
     gather: bool  # arrays support indexing with broadcast index arrays
     dtypes: tuple[tuple[DType, str], ...]
+    asarray: str = "np.asarray({x})"  # format with {x}, {dtype}: a Python list (or an array) as the target's array
+    to_list: str = "{x}.tolist()"  # format with {x}: an array back to (nested) Python lists of Python numbers
+    clip: str = "np.clip({x}, 0, {hi})"  # format with {x}, {hi}: an index array clamped into 0..hi
 
     def function(self, fn: str) -> str | None:
         return dict(self.functions).get(fn)
@@ -95,6 +100,7 @@ TORCH = PyTarget(
     trunc_div="torch.div({a}, {b}, rounding_mode=\"trunc\")", trunc_mod="torch.fmod({a}, {b})",
     einsum="torch.einsum({spec}, {args})", einsum_ints=True, setitem=True, gather=True,
     dtypes=_dtypes("torch"),
+    asarray="torch.as_tensor({x}, dtype={dtype})", clip="torch.clamp({x}, 0, {hi})",
 )
 
 JAX = PyTarget(
@@ -111,6 +117,7 @@ JAX = PyTarget(
     trunc_div="jnp.sign({a}) * jnp.sign({b}) * (jnp.abs({a}) // jnp.abs({b}))", trunc_mod="jnp.fmod({a}, {b})",
     einsum="jnp.einsum({spec}, {args})", einsum_ints=True, setitem=False, gather=True,
     dtypes=_dtypes("jnp", "bool_"),
+    asarray="jnp.asarray({x}, dtype={dtype})", clip="jnp.clip({x}, 0, {hi})",
 )
 
 TENSORFLOW = PyTarget(
@@ -129,6 +136,8 @@ TENSORFLOW = PyTarget(
     trunc_div="tf.truncatediv({a}, {b})", trunc_mod="tf.truncatemod({a}, {b})",
     einsum="tf.einsum({spec}, {args})", einsum_ints=False, setitem=False, gather=False,
     dtypes=_dtypes("tf"),
+    asarray="tf.convert_to_tensor({x}, dtype={dtype})", to_list="{x}.numpy().tolist()",
+    clip="tf.clip_by_value({x}, 0, {hi})",
 )
 
 MLX = PyTarget(
@@ -145,6 +154,7 @@ MLX = PyTarget(
     "mx.sign({b}) * (mx.abs({a}) // mx.abs({b}))))",
     einsum="mx.einsum({spec}, {args})", einsum_ints=False, setitem=True, gather=True,
     dtypes=_dtypes("mx"),
+    asarray="mx.array({x}, dtype={dtype})", clip="mx.clip({x}, 0, {hi})",
 )
 
 PY_TARGETS: dict[str, PyTarget] = {t.name: t for t in (NUMPY, TORCH, JAX, TENSORFLOW, MLX)}

@@ -1,0 +1,96 @@
+"""Which arrays of a Python unit may be Python lists, and which names emitted code must not use as they are.
+
+Python code indexes lists and NumPy arrays alike (`xs[i]`), so a loop over a list lifts to the same TensIR as a
+loop over an array; but `xs * k` repeats a list (or raises), `hidden += skip` extends one, `xs[1:n] + 1` raises.
+The rule, decided from the unit's own text (which is all the code generator sees):
+
+- An array the unit reads or writes is *known to be an array* when the unit's text
+  1. assigns it from an array constructor call (`a = np.zeros(n)`, `a = np.array(x)`, `torch.ones(...)`, any
+     `<module>.<zeros|ones|empty|full|*_like|array|asarray|arange|linspace|eye|identity|copy>(...)`), or
+  2. subscripts it with a comma at the top level (`A[i, j]`: a list cannot be indexed so), or
+  3. reads a NumPy-only attribute of it (`A.shape`, `.ndim`, `.dtype`, `.size`, `.T`, `.astype`, `.reshape`).
+- Every other array of a Python unit may be a list (`loose`): emitted code reads it through the target's
+  conversion (`np.asarray(xs)`, `torch.as_tensor(xs, dtype=...)`, `jnp.asarray`, `tf.convert_to_tensor`,
+  `mx.array`), writes into it in place through an array copy whose values go back with `xs[:] = ....tolist()`
+  (so a caller's list is updated in place, as the loop did).
+- An array the unit creates (`[0.0] * n`, `[]` + `append`, `np.zeros(n)`) becomes an array of the target: a list
+  the loop built comes back as an array (it indexes, iterates, `len`s and `list()`s alike, but `+` adds instead of
+  concatenating; a list cannot carry the shape of an empty matrix, and the rewrite keeps shapes).
+- Units without source text (built from a typed signature: rule examples, tests) and C/C++ units have arrays.
+
+Names: a C/C++ identifier that is a Python keyword (`in`, `lambda`, `from`, `None`, ...) or the module alias the
+emitted code uses (`np`, `math`, ...) is renamed by appending `_` (until the name is free); the extracted module's
+parameters carry the new names.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from ..common import Language
+from ..kernel import nodes as k
+
+_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array",
+           "asarray", "arange", "linspace", "eye", "identity", "copy", "as_tensor", "tensor")
+_ATTRIBUTES = ("shape", "ndim", "dtype", "size", "T", "astype", "reshape")
+
+
+def _comma_subscript(source: str, name: str) -> bool:
+    for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*\[", source):
+        depth = 0
+        for ch in source[m.end() - 1:]:
+            if ch in "([{":
+                depth += 1
+            elif ch in ")]}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif ch == "," and depth == 1:
+                return True
+    return False
+
+
+def known_array(source: str, name: str) -> bool:
+    """Whether the unit's text shows that `name` is an array, not a list (the rule in the module docstring)."""
+    word = re.escape(name)
+    makers = "|".join(_MAKERS)
+    if re.search(rf"(?<![\w.]){word}\s*=\s*[\w.]+\.(?:{makers})\s*\(", source):
+        return True
+    if re.search(rf"(?<![\w.]){word}\.(?:{'|'.join(_ATTRIBUTES)})\b", source):
+        return True
+    return _comma_subscript(source, name)
+
+
+def list_arrays(unit: k.LiftUnit) -> frozenset[str]:
+    """The arrays defined before the unit that may be Python lists."""
+    if unit.language is not Language.PYTHON or not unit.source:
+        return frozenset()
+    existing = {p.name for p in unit.inputs if p.kind == "array"}
+    existing |= {o.name for o in unit.outputs if not o.fresh and o.kind == "array"}
+    return frozenset(n for n in existing if not known_array(unit.source, n))
+
+
+def python_names(names: set[str], reserved: set[str]) -> dict[str, str]:
+    """Old -> new for the names that cannot be Python variables (keywords) or would shadow a module in `reserved`;
+    new names avoid every name in `names` and `reserved`."""
+    taken = set(names) | set(reserved)
+    out: dict[str, str] = {}
+    for name in sorted(names):
+        if keyword.iskeyword(name) or name in reserved:
+            new = f"{name}_"
+            while new in taken or keyword.iskeyword(new):
+                new += "_"
+            taken.add(new)
+            out[name] = new
+    return out
+
+
+def free_name(base: str, taken: set[str], source: str) -> str:
+    """A name starting with `base` that is neither in `taken` nor a word of `source`."""
+    words = set(re.findall(r"\w+", source))
+    name, n = base, 1
+    while name in taken or name in words:
+        n += 1
+        name = f"{base}{n}"
+    return name
