@@ -40,7 +40,9 @@ def check_certificate_file(path: str | Path, source_text: str | None = None) -> 
 
 def check_certificate(text: str, source_text: str | None = None) -> RecheckResult:
     """Replay a certificate. `source_text`, when given, is the source as it is now (the unit's text or the whole
-    file containing it); the certificate's embedded source must still be in it."""
+    file containing it); the certificate's embedded source must still be in it. Editors that add a final newline
+    on save (Neovim's 'fixeol') change nothing that SMT-LIB reads, so any run of final newlines counts as one."""
+    text = text.rstrip("\n") + "\n"
     head, sep, body = text.partition(END_HEADER + "\n")
     if not sep or not head.startswith(f"; {FORMAT}"):
         return _fail("format", "not a tensorlift certificate (header missing or damaged)")
