@@ -677,9 +677,14 @@ class StatementEmitter:
         if extents is not None:
             self.extents[temp] = extents
         body = self.statement(renamed, tr)
-        # a list gets (nested) lists of numbers back; an array its values (a list cannot carry an empty axis)
-        back = f"{tg.to_list.format(x=temp)} if isinstance({s.target}, list) else {temp}"
-        return [f"{temp} = {copy}", *body, f"{s.target}[:] = {back}"]
+        # a list gets (nested) lists of numbers back, in place; an array its values, in place (a list cannot carry
+        # an empty axis); an immutable tensor of jax / tensorflow is replaced, as these targets do for any array
+        write = f"{s.target}[:] = {tg.to_list.format(x=temp)} if isinstance({s.target}, list) else {temp}"
+        if tg.setitem:
+            back = [write]
+        else:
+            back = ["try:", f"    {write}", "except TypeError:  # an immutable tensor", f"    {s.target} = {temp}"]
+        return [f"{temp} = {copy}", *body, *back]
 
     def statement(self, s: t.Statement, tr: Translator) -> list[str]:
         fresh = s.target not in self.defined and not s.is_scalar

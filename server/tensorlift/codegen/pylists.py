@@ -11,8 +11,9 @@ The rule, decided from the unit's own text (which is all the code generator sees
   3. reads a NumPy-only attribute of it (`A.shape`, `.ndim`, `.dtype`, `.size`, `.T`, `.astype`, `.reshape`).
 - Every other array of a Python unit may be a list (`loose`): emitted code reads it through the target's
   conversion (`np.asarray(xs)`, `torch.as_tensor(xs, dtype=...)`, `jnp.asarray`, `tf.convert_to_tensor`,
-  `mx.array`), writes into it in place through an array copy whose values go back with `xs[:] = ....tolist()`
-  (so a caller's list is updated in place, as the loop did).
+  `mx.array`), writes into it in place through an array whose values go back with `xs[:] = ....tolist()` (so a
+  caller's list is updated in place, as the loop did; an array argument gets the values in place too, and an
+  immutable jax / tensorflow tensor is replaced, as those targets do for any array).
 - An array the unit creates (`[0.0] * n`, `[]` + `append`, `np.zeros(n)`) becomes an array of the target: a list
   the loop built comes back as an array (it indexes, iterates, `len`s and `list()`s alike, but `+` adds instead of
   concatenating; a list cannot carry the shape of an empty matrix, and the rewrite keeps shapes).
