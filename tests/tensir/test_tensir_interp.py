@@ -183,7 +183,7 @@ def test_triangular_domain_and_reduction_ranges_from_outer_variables() -> None:
         ("s = tdiv(n, n - 3)", "division by zero"),
         ("s = min(i in 1:1, x(i))", "empty range"),
         ("s = q + 1.0", "no value for q"),
-        ("y(i) = tmod(x(i), 0.0)  for i in 0:n", "math domain"),
+        ("y(i) = tmod(x(i), 0.0)  for i in 0:n", "remainder by zero"),
     ],
 )
 def test_runs_without_a_defined_result_raise(text: str, words: str) -> None:
