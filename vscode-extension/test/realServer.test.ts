@@ -69,6 +69,7 @@ describe('against the real tensorlift server', { skip: found.reason, timeout: 24
         stub.reset();
         const root = tempDir('tensorlift-e2e-');
         process.env.XDG_CACHE_HOME = path.join(root, 'cache'); // keep the server's cache out of the home folder
+        process.env.TENSORLIFT_PROGRESS_DELAY = '0'; // progress for every lift, however fast this machine lifts
         const file = path.join(root, 'saxpy.py');
         writeFileSync(file, SAXPY);
         source = vscode.Uri.file(file);

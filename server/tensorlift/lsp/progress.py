@@ -1,5 +1,8 @@
 """Work-done progress for lifts that take longer than a moment (`window/workDoneProgress/create`, then
-`$/progress` begin, a report every second, end)."""
+`$/progress` begin, a report every second, end).
+
+"A moment" is 0.5 s; the environment variable TENSORLIFT_PROGRESS_DELAY (seconds) changes it, for clients that
+want progress for every lift and for tests that must see progress whatever the machine's speed."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import os
 import time
 
 from lsprotocol import types
@@ -17,9 +21,16 @@ from .scheduler import Job
 log = logging.getLogger(__name__)
 
 
+def _default_delay() -> float:
+    try:
+        return max(0.0, float(os.environ.get("TENSORLIFT_PROGRESS_DELAY", "0.5")))
+    except ValueError:
+        return 0.5
+
+
 class ProgressFeature:
-    def __init__(self, delay: float = 0.5) -> None:
-        self.delay = delay
+    def __init__(self, delay: float | None = None) -> None:
+        self.delay = _default_delay() if delay is None else delay
         self.enabled = False  # set when the client supports window.workDoneProgress
         self.progress: Progress | None = None
         self._tasks: dict[int, asyncio.Task[None]] = {}
