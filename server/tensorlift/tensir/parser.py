@@ -335,7 +335,9 @@ class _Parser:
 
     def _assignment(self, domain: tuple[Loop, ...], for_token: Token | None) -> Statement:
         target = self.name("a target name")
-        if target.text in RESERVED:
+        # A name the environment declares may be a reserved word (C code calls its accumulator `sum`): as a
+        # target it is followed by `=` or its indices, and as a value by no `(`, so it stays unambiguous.
+        if target.text in RESERVED and target.text not in self.env:
             raise self.error(f"'{target.text}' is reserved and cannot be assigned", target)
         if target.text in self.bound:
             raise self.error(f"{target.text} is an index variable and cannot be assigned", target)
