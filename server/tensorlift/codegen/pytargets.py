@@ -26,7 +26,7 @@ class PyTarget:
     logical_and: str
     logical_or: str
     logical_not: str
-    arange: str  # format with {lo}, {hi}
+    arange: str  # format with {lo}, {hi}; an empty range when hi < lo, as numpy's (torch and tf would raise)
     cast: str  # format with {x}, {dtype}
     transpose: str  # format with {x}, {perm}
     flip: str  # format with {x}, {axis}, {rev} (a subscript reversing that axis)
@@ -94,12 +94,14 @@ TORCH = PyTarget(
               (ReduceOp.MAX, "torch.amax({x}, dim={axis})"), (ReduceOp.MIN, "torch.amin({x}, dim={axis})")),
     maximum="torch.maximum", minimum="torch.minimum", where="torch.where",
     logical_and="torch.logical_and", logical_or="torch.logical_or", logical_not="torch.logical_not",
-    arange="torch.arange({lo}, {hi})", cast="{x}.to({dtype})", transpose="{x}.permute({perm})",
+    arange="torch.arange({lo}, max({lo}, {hi}))", cast="{x}.to({dtype})", transpose="{x}.permute({perm})",
     flip="torch.flip({x}, ({axis},))", broadcast="torch.broadcast_to({x}, {shape})",
     full="torch.full({shape}, {value}, dtype={dtype})", copy="torch.clone({x})",
     trunc_div="torch.div({a}, {b}, rounding_mode=\"trunc\")", trunc_mod="torch.fmod({a}, {b})",
     einsum="torch.einsum({spec}, {args})", einsum_ints=True, setitem=True, gather=True,
-    dtypes=_dtypes("torch"),
+    # torch has no arithmetic on uint32/uint64; under the default ideal-integer model (whose proof assumes no
+    # overflow) unsigned values are mathematical integers, which int64 represents exactly in range
+    dtypes=tuple((d, "torch.int64" if d in (DType.U32, DType.U64) else n) for d, n in _dtypes("torch")),
     asarray="torch.as_tensor({x}, dtype={dtype})", clip="torch.clamp({x}, 0, {hi})",
 )
 
@@ -130,7 +132,7 @@ TENSORFLOW = PyTarget(
               (ReduceOp.MAX, "tf.reduce_max({x}, axis={axis})"), (ReduceOp.MIN, "tf.reduce_min({x}, axis={axis})")),
     maximum="tf.maximum", minimum="tf.minimum", where="tf.where",
     logical_and="tf.logical_and", logical_or="tf.logical_or", logical_not="tf.logical_not",
-    arange="tf.range({lo}, {hi}, dtype=tf.int64)", cast="tf.cast({x}, {dtype})",
+    arange="tf.range({lo}, max({lo}, {hi}), dtype=tf.int64)", cast="tf.cast({x}, {dtype})",
     transpose="tf.transpose({x}, {perm})", flip="tf.reverse({x}, [{axis}])", broadcast="tf.broadcast_to({x}, {shape})",
     full="tf.fill({shape}, tf.constant({value}, dtype={dtype}))", copy="tf.identity({x})",
     trunc_div="tf.truncatediv({a}, {b})", trunc_mod="tf.truncatemod({a}, {b})",

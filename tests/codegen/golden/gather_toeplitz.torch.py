@@ -4,5 +4,5 @@
 import torch
 
 def gather_toeplitz(a, m, n):
-    T = a[torch.arange(0, m)[:, None] + torch.arange(0, n)]
+    T = a[torch.arange(0, max(0, m))[:, None] + torch.arange(0, max(0, n))]
     return T

@@ -4,5 +4,5 @@
 import tensorflow as tf
 
 def prefix_rows(a, n):
-    r = tf.reduce_sum(tf.where(tf.logical_and(tf.range(0, n, dtype=tf.int64) >= 0, tf.range(0, n, dtype=tf.int64) < (tf.range(0, n, dtype=tf.int64) + 1)[:, None]), a, 0), axis=1)
+    r = tf.reduce_sum(tf.where(tf.logical_and(tf.range(0, max(0, n), dtype=tf.int64) >= 0, tf.range(0, max(0, n), dtype=tf.int64) < (tf.range(0, max(0, n), dtype=tf.int64) + 1)[:, None]), a, 0), axis=1)
     return r
