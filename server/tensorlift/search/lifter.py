@@ -19,12 +19,13 @@ only state no earlier statement has changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..common import BinOp, DType, Language, ReduceOp, UnOp, promote
 from ..kernel import nodes as K
 from ..tensir import nodes as T
+from ..tensir.visit import children, with_children
 from .affine import literal, mentions, simplify_index
 
 OLD = "old:"  # prefix of the symbols that stand for a loop-carried value at the start of an iteration
@@ -450,26 +451,9 @@ def _substitute(expr: T.Expr, mapping: dict[str, T.Expr]) -> T.Expr:
     return visit(expr)
 
 
-def _map_children(e: T.Expr, f: object) -> T.Expr:
-    fn = f  # typed loosely: a callable Expr -> Expr
-    match e:
-        case T.Const() | T.Scalar() | T.Idx() | T.Dim():
-            return e
-        case T.Access(tensor=tensor, indices=indices, dtype=dtype):
-            return T.Access(tensor, tuple(fn(i) for i in indices), dtype)  # type: ignore[operator]
-        case T.Bin(op=op, lhs=lhs, rhs=rhs, dtype=dtype):
-            return T.Bin(op, fn(lhs), fn(rhs), dtype)  # type: ignore[operator]
-        case T.Unary(op=op, operand=operand, dtype=dtype):
-            return T.Unary(op, fn(operand), dtype)  # type: ignore[operator]
-        case T.Call(fn=name, args=args, dtype=dtype):
-            return T.Call(name, tuple(fn(a) for a in args), dtype)  # type: ignore[operator]
-        case T.Select(cond=c, then=t, else_=x, dtype=dtype):
-            return T.Select(fn(c), fn(t), fn(x), dtype)  # type: ignore[operator]
-        case T.Cast(operand=operand, dtype=dtype):
-            return T.Cast(fn(operand), dtype)  # type: ignore[operator]
-        case T.Reduce(op=op, var=var, lo=lo, hi=hi, body=body, dtype=dtype):
-            return T.Reduce(op, var, fn(lo), fn(hi), fn(body), dtype)  # type: ignore[operator]
-    raise AssertionError(e)
+def _map_children(e: T.Expr, f: Callable[[T.Expr], T.Expr]) -> T.Expr:
+    """`e` with `f` applied to each direct child (the same object when nothing changed)."""
+    return with_children(e, tuple(f(child) for child in children(e)))
 
 
 def _contains(expr: T.Expr, needle: T.Expr) -> bool:
