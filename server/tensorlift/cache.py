@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 from dataclasses import asdict, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,22 @@ _MEMORY_LIMIT = 4096
 def key(unit: LiftUnit, options: LiftOptions) -> str:
     shape = _SPAN.sub("", repr((unit.body, unit.inputs, unit.outputs, unit.sizes, unit.assumptions, unit.language)))
     settings = replace(options, cache_dir=None, rule_paths=(), target="")
-    text = f"{__version__}\n{shape}\n{settings!r}"
+    text = f"{engine_fingerprint()}\n{shape}\n{settings!r}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """The version and a hash of the engine's own source files: a result proved by other code (a development
+    checkout, an upgrade that kept the version number) is never served from the cache."""
+    digest = hashlib.sha256(__version__.encode("utf-8"))
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        if path.parent.name in ("lsp", "review"):
+            continue  # front doors: they do not change what a lift finds
+        digest.update(path.relative_to(package).as_posix().encode("utf-8"))
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
 def lookup(digest: str, unit: LiftUnit, options: LiftOptions) -> CoreResult | None:
