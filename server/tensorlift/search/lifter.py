@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from ..common import BinOp, DType, Language, ReduceOp, UnOp, promote
 from ..kernel import nodes as K
+from ..kernel.visit import arrays_allocated, arrays_written, scalars_written
 from ..tensir import nodes as T
 from ..tensir.visit import children, with_children
 from .affine import literal, mentions, simplify_index
@@ -227,8 +228,8 @@ class _Lifter:
                 hi = simplify_index(span)
             source_index = simplify_index(T.Bin(BinOp.ADD, start, T.Bin(BinOp.MUL, literal(loop.step),
                                                                              T.Idx(var), DType.I64), DType.I64))
-        assigned = _scalars_assigned(loop.body)
-        written = _arrays_written(loop.body)
+        assigned = set(scalars_written(loop.body))
+        written = arrays_written(loop.body) | arrays_allocated(loop.body)
         inner_index = {**index, loop.var: source_index}
 
         def body_run(closed_forms: dict[str, T.Expr]) -> _State:
@@ -603,34 +604,6 @@ def _fold(e: T.Expr) -> T.Expr:
         case T.Select(then=then, else_=else_) if then == else_:
             return then
     return e
-
-
-def _scalars_assigned(stmts: Sequence[K.Stmt]) -> set[str]:
-    names: set[str] = set()
-    for s in stmts:
-        match s:
-            case K.Assign(target=K.VarRef(name=name)):
-                names.add(name)
-            case K.For(body=body):
-                names |= _scalars_assigned(body)
-            case K.If(then=then, else_=else_):
-                names |= _scalars_assigned(then) | _scalars_assigned(else_)
-    return names
-
-
-def _arrays_written(stmts: Sequence[K.Stmt]) -> frozenset[str]:
-    names: set[str] = set()
-    for s in stmts:
-        match s:
-            case K.Assign(target=K.Store(array=array)):
-                names.add(array)
-            case K.For(body=body):
-                names |= _arrays_written(body)
-            case K.If(then=then, else_=else_):
-                names |= _arrays_written(then) | _arrays_written(else_)
-            case K.Alloc(array=array):
-                names.add(array)
-    return frozenset(names)
 
 
 def _last(writes: Sequence[_Write], array: str, idx: tuple[T.Expr, ...]) -> _Write | None:
