@@ -10,17 +10,6 @@ from ..common import Language, SourceError
 from ..kernel.nodes import KernelFunction, LiftUnit, ParsedFile
 
 
-def decode(data: bytes, path: str) -> str:
-    """Source bytes as text: UTF-8 (with or without a BOM), else Latin-1, which cannot fail. Files with NUL bytes
-    are binary and refused with a clear error by the caller."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def parse(source: bytes | str, language: Language, path: str = "<input>") -> ParsedFile:
     data = source.encode("utf-8") if isinstance(source, str) else source
     if data.startswith(b"\xef\xbb\xbf"):
