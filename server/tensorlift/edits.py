@@ -17,7 +17,9 @@ def _offset(data: bytes, line_starts: list[int], line: int, column: int) -> int:
 
 
 def apply_edits(data: bytes, edits: Sequence[TextEdit], path: str = "<input>") -> bytes:
-    """`data` with every edit applied (spans are line / UTF-8 byte column); overlapping edits are an error."""
+    """`data` with every edit applied (spans are line / UTF-8 byte column); overlapping edits are an error.
+    An edit repeated exactly is applied once: units lifted together that need the same import each carry it."""
+    edits = list(dict.fromkeys(edits))
     line_starts = [0]
     for index, byte in enumerate(data):
         if byte == 0x0A:

@@ -86,6 +86,18 @@ def test_write_rewrites_python_in_place_and_the_result_still_computes_the_same(s
     assert not [p for p in sources.iterdir() if p.name.startswith(".")], "no temporary file is left behind"
 
 
+def test_two_loops_in_one_file_that_need_the_same_imports_add_them_once(tmp_path: Path) -> None:
+    target = tmp_path / "two.py"
+    target.write_text(SCALE_PY + "\n\n" + SCALE_PY.replace("scale", "scale_again"))
+    done = tensorlift("lift", str(target), "--write", "--target", "torch")
+    assert done.returncode == 0, done.stderr
+    text = target.read_text()
+    assert text.count("for i in range") == 0 and text.count("import torch\n") == 1, text
+    namespace: dict[str, object] = {}
+    exec(compile(text, str(target), "exec"), namespace)
+    assert list(namespace["scale_again"]([1.0, 2.0], 3.0)) == [3.0, 6.0]  # type: ignore[operator]
+
+
 def test_diff_shows_the_rewrite_without_touching_the_file(sources: Path) -> None:
     before = (sources / "scale.py").read_text()
     done = tensorlift("lift", str(sources / "scale.py"), "--diff")

@@ -118,7 +118,8 @@ def python_import_edits(source: bytes, imports: Sequence[str]) -> list[TextEdit]
         return []
     line = _import_line(tree, _lines(source))
     at = Position(line, 0)
-    return [TextEdit(Span(at, at), "".join(f"{imp}\n" for imp in missing))]
+    # one edit per line, so that units lifted together that need the same import add it once (`apply_edits`)
+    return [TextEdit(Span(at, at), f"{imp}\n") for imp in missing]
 
 
 def c_include_edits(source: bytes, includes: Sequence[str]) -> list[TextEdit]:
@@ -135,7 +136,7 @@ def c_include_edits(source: bytes, includes: Sequence[str]) -> list[TextEdit]:
     lines = _lines(source)
     last = max((i for i, line in enumerate(lines) if re.match(rb"\s*#\s*include\b", line)), default=-1)
     at = Position(last + 1, 0)
-    return [TextEdit(Span(at, at), "".join(f"{inc}\n" for inc in missing))]
+    return [TextEdit(Span(at, at), f"{inc}\n") for inc in missing]
 
 
 def python_module(units: Sequence[tuple[LiftUnit, Emitted]], source_path: str = "") -> str:
