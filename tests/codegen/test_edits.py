@@ -40,12 +40,13 @@ import numpy as np
 def saxpy(a, x, y, n):
     y_array = np.asarray(y, dtype=np.float64)
     y_array[:n] += (a * np.asarray(x)[:n])
-    y[:] = y_array.tolist() if isinstance(y, list) else y_array
+    if y_array is not y:
+        y[:] = y_array.tolist() if isinstance(y, list) else y_array
     return y
 '''
 # x and y may be lists (nothing in the loop shows they are arrays): read through np.asarray, updated in place
 # through an array (see tensorlift.codegen.pylists)
-SAXPY_BODY = b"\n".join(SAXPY_NUMPY.splitlines()[9:12]) + b"\n"
+SAXPY_BODY = b"\n".join(SAXPY_NUMPY.splitlines()[9:13]) + b"\n"
 
 
 def unit_of(source: bytes, language: Language) -> LiftUnit:

@@ -684,7 +684,8 @@ class StatementEmitter:
             back = [write]
         else:
             back = ["try:", f"    {write}", "except TypeError:  # an immutable tensor", f"    {s.target} = {temp}"]
-        return [f"{temp} = {copy}", *body, *back]
+        # the conversion returns the argument itself when it already is such an array: then the values are in place
+        return [f"{temp} = {copy}", *body, f"if {temp} is not {s.target}:", *(f"    {line}" for line in back)]
 
     def statement(self, s: t.Statement, tr: Translator) -> list[str]:
         fresh = s.target not in self.defined and not s.is_scalar
