@@ -15,9 +15,10 @@ import pytest
 
 from tensorlift.codegen import Emitted, emit, function_name
 from tensorlift.codegen.edits import apply_edits, edit_for
-from tensorlift.codegen.pylists import known_array, list_arrays
+from tensorlift.codegen.pylists import list_arrays
 from tensorlift.common import Language
 from tensorlift.frontend import parse as parse_source
+from tensorlift.frontend.py_arrays import known_array
 from tensorlift.kernel.nodes import LiftUnit
 from tensorlift.tensir.nodes import TensorType
 from tensorlift.tensir.parser import parse as parse_tensir
@@ -127,6 +128,61 @@ def test_arrays_the_unit_shows_are_arrays_stay_idiomatic() -> None:
 ])
 def test_the_array_evidence_rule(source: str, evidence: bool) -> None:
     assert known_array(source, "a") is evidence
+
+
+ANNOTATED = b"""import numpy as np
+
+
+def axpy(alpha: float, x: np.ndarray, y: "npt.NDArray[np.float64]", ys: list[float], n: int) -> None:
+    for i in range(n):
+        y[i] += alpha * x[i]
+        ys[i] += alpha * x[i]
+"""
+
+SHAPE_ELSEWHERE = b"""def axpy(alpha, x, y):
+    n = x.shape[0]
+    m = y.shape[0]
+    for i in range(n):
+        y[i] += alpha * x[i]
+    return m
+"""
+
+REBOUND = b"""def axpy(alpha, x, y: np.ndarray):
+    y = list(y)
+    n = x.shape[0]
+    for i in range(n):
+        y[i] += alpha * x[i]
+    return y
+"""
+
+
+def test_the_function_shows_which_parameters_are_arrays() -> None:
+    annotated = only_unit(ANNOTATED, Language.PYTHON)
+    assert annotated.known_arrays == {"x", "y"} and list_arrays(annotated) == {"ys"}
+    assert list_arrays(only_unit(SHAPE_ELSEWHERE, Language.PYTHON)) == frozenset()
+    rebound = only_unit(REBOUND, Language.PYTHON)
+    assert "y" not in rebound.known_arrays and list_arrays(rebound) == {"y"}
+
+
+@pytest.mark.parametrize("target", ("numpy", "torch"))
+def test_an_annotated_array_is_updated_in_place_without_a_copy(target: str) -> None:
+    require(target)
+    source = SHAPE_ELSEWHERE.replace(b"def axpy(alpha, x, y):", b"def axpy(alpha, x, y: np.ndarray):")
+    text = rewritten(source, "y(i) = y(i) + alpha * x(i)  for i in 0:n", target)
+    assert "y_array" not in text and "asarray" not in text and "as_tensor" not in text, text
+    original, lifted = function(SHAPE_ELSEWHERE.decode(), "axpy"), function(text, "axpy")
+    x, y = np.array([1.0, -2.0, 3.5]), np.array([0.5, 0.25, 4.0])
+    want, got = y.copy(), y.copy()
+    original(2.0, x, want)
+    if target == "torch":
+        import torch
+
+        tensor = torch.tensor(got)
+        lifted(2.0, torch.tensor(x), tensor)
+        got = tensor.numpy()
+    else:
+        lifted(2.0, x, got)
+    assert got.tolist() == want.tolist(), text
 
 
 GAIN_C = b"""void gain(int n, float g, const float *in, float *out, float lambda) {

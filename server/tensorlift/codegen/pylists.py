@@ -2,13 +2,12 @@
 
 Python code indexes lists and NumPy arrays alike (`xs[i]`), so a loop over a list lifts to the same TensIR as a
 loop over an array; but `xs * k` repeats a list (or raises), `hidden += skip` extends one, `xs[1:n] + 1` raises.
-The rule, decided from the unit's own text (which is all the code generator sees):
+The rule:
 
-- An array the unit reads or writes is *known to be an array* when the unit's text
-  1. assigns it from an array constructor call (`a = np.zeros(n)`, `a = np.array(x)`, `torch.ones(...)`, any
-     `<module>.<zeros|ones|empty|full|*_like|array|asarray|arange|linspace|eye|identity|copy>(...)`), or
-  2. subscripts it with a comma at the top level (`A[i, j]`: a list cannot be indexed so), or
-  3. reads a NumPy-only attribute of it (`A.shape`, `.ndim`, `.dtype`, `.size`, `.T`, `.astype`, `.reshape`).
+- An array the unit reads or writes is *known to be an array* when the unit's text, or (for a parameter the
+  function never rebinds) the enclosing function, shows it: assigned from an array constructor, indexed with a
+  comma, a NumPy-only attribute read, or annotated `np.ndarray` / `torch.Tensor` / ... (the rules are in
+  `tensorlift.frontend.py_arrays`, which fills `LiftUnit.known_arrays` from the function).
 - Every other array of a Python unit may be a list (`loose`): emitted code reads it through the target's
   conversion (`np.asarray(xs)`, `torch.as_tensor(xs, dtype=...)`, `jnp.asarray`, `tf.convert_to_tensor`,
   `mx.array`), writes into it in place through an array whose values go back with `xs[:] = ....tolist()` (so a
@@ -30,46 +29,18 @@ import keyword
 import re
 
 from ..common import Language
+from ..frontend.py_arrays import known_array
 from ..kernel import nodes as k
-
-_MAKERS = ("zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "array",
-           "asarray", "arange", "linspace", "eye", "identity", "copy", "as_tensor", "tensor")
-_ATTRIBUTES = ("shape", "ndim", "dtype", "size", "T", "astype", "reshape")
-
-
-def _comma_subscript(source: str, name: str) -> bool:
-    for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*\[", source):
-        depth = 0
-        for ch in source[m.end() - 1:]:
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-                if depth == 0:
-                    break
-            elif ch == "," and depth == 1:
-                return True
-    return False
-
-
-def known_array(source: str, name: str) -> bool:
-    """Whether the unit's text shows that `name` is an array, not a list (the rule in the module docstring)."""
-    word = re.escape(name)
-    makers = "|".join(_MAKERS)
-    if re.search(rf"(?<![\w.]){word}\s*=\s*[\w.]+\.(?:{makers})\s*\(", source):
-        return True
-    if re.search(rf"(?<![\w.]){word}\.(?:{'|'.join(_ATTRIBUTES)})\b", source):
-        return True
-    return _comma_subscript(source, name)
 
 
 def list_arrays(unit: k.LiftUnit) -> frozenset[str]:
-    """The arrays defined before the unit that may be Python lists."""
+    """The arrays defined before the unit that may be Python lists: neither the unit's text nor (for its
+    parameters) the enclosing function shows they are arrays."""
     if unit.language is not Language.PYTHON or not unit.source:
         return frozenset()
     existing = {p.name for p in unit.inputs if p.kind == "array"}
     existing |= {o.name for o in unit.outputs if not o.fresh and o.kind == "array"}
-    return frozenset(n for n in existing if not known_array(unit.source, n))
+    return frozenset(n for n in existing if n not in unit.known_arrays and not known_array(unit.source, n))
 
 
 def python_names(names: set[str], reserved: set[str]) -> dict[str, str]:

@@ -26,6 +26,7 @@ from tree_sitter import Node
 from ..common import Language, SourceError
 from ..kernel.nodes import KernelFunction, Param, Unsupported
 from . import py_append
+from .py_arrays import known_array_params
 from .py_context import Ctx, Facts, quote
 from .py_stmt import block
 from .py_syntax import ModuleInfo, module_info, named_children, parse, span, syntax_errors, text
@@ -70,13 +71,18 @@ def _collect(container: Node, prefix: str, in_class: bool, info: ModuleInfo, pat
 
 def _function(node: Node, name: str, is_method: bool, info: ModuleInfo, path: str) -> KernelFunction:
     hints: dict[str, Hint | None] = {}
+    annotations: dict[str, Node | None] = {}
     parameters = node.child_by_field_name("parameters")
     for k, param in enumerate(named_children(parameters) if parameters is not None else []):
         pname, annotation = _parameter(param)
         if pname is None or (is_method and k == 0 and pname in ("self", "cls")):
             continue
         hints[pname] = hint(annotation)
-    translated = _translate(name, node, node.child_by_field_name("body"), hints, info, path, is_module=False)
+        annotations[pname] = annotation
+    body = node.child_by_field_name("body")
+    translated = _translate(name, node, body, hints, info, path, is_module=False)
+    known = known_array_params(annotations, body, _assigned(body))
+    translated = dataclasses.replace(translated, known_arrays=known)
     broken = [c for c in node.children if c.type != "block" and (c.has_error or c.is_missing)]
     if not broken:
         return translated

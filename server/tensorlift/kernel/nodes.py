@@ -214,6 +214,8 @@ class KernelFunction:
     span: Span
     # Locals declared in the body (name -> (kind, dtype, rank)); frontends fill it so units know their types.
     locals: tuple[Param, ...] = ()
+    # Python: the parameters the function shows are arrays, not lists (annotations, `.shape`, `A[i, j]`, ...)
+    known_arrays: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +252,9 @@ class LiftUnit:
     unsupported: str | None = None
     # Preconditions the source implies (e.g. `n >= 1` where a[0] is read); stated in proofs.
     assumptions: tuple[Expr, ...] = field(default=())
+    # Python: inputs the enclosing function shows are arrays, not lists (code generation reads it; see
+    # tensorlift.frontend.py_arrays)
+    known_arrays: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

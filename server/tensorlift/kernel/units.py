@@ -127,6 +127,7 @@ def _unit(
         source=_slice(source, span),
         unsupported=_unsupported(body),
         assumptions=_definitions(before, sizes) + _assumptions(body, declared, fn.language),
+        known_arrays=fn.known_arrays & {p.name for p in inputs},
     )
 
 
