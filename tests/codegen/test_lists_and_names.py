@@ -130,6 +130,25 @@ def test_the_array_evidence_rule(source: str, evidence: bool) -> None:
     assert known_array(source, "a") is evidence
 
 
+SQUARES = b"""def squares_plus(xs, ys):
+    out = [0.0] * len(xs)
+    for i in range(len(xs)):
+        out[i] = xs[i] * xs[i] + ys[i]
+    return out
+"""
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_list_read_several_times_is_converted_once(target: str) -> None:
+    require(target)
+    text = rewritten(SQUARES, "out(i) = xs(i) * xs(i) + ys(i)  for i in 0:dim(xs, 0)", target)
+    conversion = text.split("xs_array = ", 1)[1].split("\n", 1)[0]
+    assert conversion.count("xs") == 1 and text.count(conversion) == 1, text
+    original, lifted = function(SQUARES.decode(), "squares_plus"), function(text, "squares_plus")
+    xs, ys = [1.0, -2.0, 3.5], [0.5, 0.25, 4.0]
+    assert as_floats(lifted(list(xs), ys)) == as_floats(original(list(xs), ys)), text
+
+
 ANNOTATED = b"""import numpy as np
 
 

@@ -647,6 +647,7 @@ class StatementEmitter:
                 lines.extend(self.statement(s, tr))
             used.extend(tr.used_rules)
             preconditions.extend(tr.preconditions)
+        lines = self.hoist_conversions(lines, {s.target for s in program.statements})
         # the standalone function takes the unit's inputs; an array the unit updates in place without reading it
         # is taken too (its shape is the caller's); a scalar the unit only writes is not
         params = [p.name for p in self.unit.inputs]
@@ -661,6 +662,22 @@ class StatementEmitter:
             imports.append("import jax")
         return PyCode(tuple(lines), tuple(imports), tuple(params), returns, tuple(dict.fromkeys(used)),
                       tuple(dict.fromkeys(preconditions)))
+
+    def hoist_conversions(self, lines: list[str], written: set[str]) -> list[str]:
+        """`lines` converting each possible list the code reads more than once (`np.asarray(xs)`) once, into a
+        new name, first: a list's conversion copies it, every time. Only for lists the code does not write."""
+        code = "\n".join(lines)
+        hoisted: list[str] = []
+        taken = {p.name for p in self.unit.inputs} | {o.name for o in self.unit.outputs} | set(self.defined)
+        for name, dtype in self.loose.items():
+            conversion = self.target.asarray.format(x=name, dtype=self.target.dtype(dtype))
+            if name in written or code.count(conversion) < 2:
+                continue
+            temp = free_name(f"{name}_array", taken, self.unit.source + "\n" + code)
+            taken.add(temp)
+            hoisted.append(f"{temp} = {conversion}")
+            code = code.replace(conversion, temp)
+        return [*hoisted, *code.split("\n")] if hoisted else lines
 
     def list_write(self, s: t.Statement, tr: Translator) -> list[str]:
         """An in-place write into an array that may be a Python list: the statement runs on an array copy, whose
