@@ -57,6 +57,8 @@ PROGRAMS: tuple[Program, ...] = (
     Program("stencil", "o(i) = a(i - 1) + a(i) * 2.0 + a(i + 1)  for i in 1:n - 1",
             {"a": "f64[n]", "o": "f64[n]", "n": "i64"}),
     Program("strided_reversed", "o(2 * i) = a(n - 1 - i)  for i in 0:n", {"a": "i64[1]", "o": "i64[1]", "n": "i64"}),
+    Program("in_place_scale", "x(i) = x(i) * alpha  for i in 0:n", {"x": "f64[1]", "alpha": "f64", "n": "i64"}),
+    Program("in_place_shifted", "y(i) = y(i) + y(i + 1) * 2.0  for i in 0:n", {"y": "f64[1]", "n": "i64"}),
     Program("in_place_axpy", "y(i) = y(i) + alpha * x(i)  for i in 0:n",
             {"x": "f64[1]", "y": "f64[1]", "alpha": "f64", "n": "i64"}),
     Program("in_place_partial_2d", "B(i, j) = B(i, j) * 2 + A(j, i)  for i in 1:m, j in 0:n",

@@ -149,6 +149,18 @@ def test_a_list_read_several_times_is_converted_once(target: str) -> None:
     assert as_floats(lifted(list(xs), ys)) == as_floats(original(list(xs), ys)), text
 
 
+@pytest.mark.parametrize("op", ["+", "*"])
+@pytest.mark.parametrize("target", TARGETS)
+def test_an_in_place_update_reading_its_own_next_element(target: str, op: str) -> None:
+    require(target)  # a += a[1:] overlaps in memory: numpy copies, torch refuses; the rewrite must run anyway
+    source = f"def shift(y, n):\n    for i in range(n):\n        y[i] = y[i] {op} y[i + 1]\n    return y\n"
+    text = rewritten(source.encode(), f"y(i) = y(i) {op} y(i + 1)  for i in 0:n", target)
+    original, lifted = function(source, "shift"), function(text, "shift")
+    values = [1.0, -2.0, 3.5, 0.5, 4.0]
+    assert as_floats(lifted(list(values), 4)) == as_floats(original(list(values), 4)), text
+    assert as_floats(lifted(np.array(values), 4)) == as_floats(original(np.array(values), 4)), text
+
+
 ANNOTATED = b"""import numpy as np
 
 

@@ -73,6 +73,13 @@ def test_unbound_metavariable_in_where_and_bad_constraints(tmp_path: Path) -> No
     assert all(f.at.line == where_line for f in findings), [str(f) for f in findings]
 
 
+def test_reads_not_names_a_tensor_metavariable(tmp_path: Path) -> None:
+    body = GOOD_RULE.replace('$a(i) * 2  for', '$a(i) * $X  for').replace(
+        'emit = "{a} * 2"', 'where = { X = { reads_not = ["a", "X"] } }\nemit = "{a} * {X}"')
+    _, findings = read_packs([make_pack(tmp_path, body)])
+    assert [f.message for f in findings] == ["where.X.reads_not: $X is not a tensor metavariable of the pattern"]
+
+
 def test_pattern_syntax_error_points_into_the_pattern(tmp_path: Path) -> None:
     body = GOOD_RULE.replace('"$y(i) = $a(i) * 2  for i in 0:$n"', '"$y(i) = $a(i) * * 2  for i in 0:$n"')
     _, [finding] = read_packs([make_pack(tmp_path, body)])

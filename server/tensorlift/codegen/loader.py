@@ -39,7 +39,7 @@ from .pattern import PatternError, PStatement, metavariables, parse_pattern
 PLACEHOLDER = re.compile(r"\{(\w+)(?:\.(\w+))?\}")
 GEMMINI_ATTRIBUTES = ("ptr", "stride")
 TENSOR_ONLY = ("rank", "full")
-EXPR_ONLY = ("scalar", "const", "division")
+EXPR_ONLY = ("scalar", "const", "division", "reads_not")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +239,12 @@ def _compile_rule(raw: Mapping[str, Any], index: int, lines: _Lines, pack: str, 
         where[name] = Constraint(
             dtype=tuple(spec["dtype"]) if "dtype" in spec else None, rank=spec.get("rank"),
             scalar=spec.get("scalar"), const=spec.get("const"), full=spec.get("full"),
-            division=tuple(spec["division"]) if "division" in spec else None)
+            division=tuple(spec["division"]) if "division" in spec else None,
+            reads_not=tuple(spec["reads_not"]) if "reads_not" in spec else None)
+        unbound = [other for other in spec.get("reads_not", ()) if metas.get(other, ("",))[0] != "tensor"]
+        if unbound:
+            findings.append(Finding("error", f"where.{name}.reads_not: ${unbound[0]} is not a tensor metavariable "
+                                    "of the pattern", name_at, rule_id))
     # placeholders in emit and preconditions
     for field_name in ("emit", "preconditions"):
         texts = raw.get(field_name, "")

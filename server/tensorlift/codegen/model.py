@@ -43,6 +43,9 @@ CONSTRAINT_FIELDS: dict[str, tuple[dict[str, object], str]] = {
     "full": ({"type": "boolean"}, "Every access of the tensor covers its whole extent along every axis."),
     "division": ({"type": "array", "items": {"enum": list(DIVISION_KINDS)}},
                  "Divisions and remainders inside the bound expression are only of these kinds."),
+    "reads_not": ({"type": "array", "items": {"type": "string"}},
+                  "The bound expression reads none of these tensor metavariables (for in-place code a target cannot "
+                  "run over overlapping memory)."),
 }
 EXAMPLE_FIELDS: dict[str, tuple[dict[str, object], str]] = {
     "program": ({"type": "string"}, "A TensIR program this rule must match (surface syntax)."),
@@ -95,11 +98,12 @@ class Constraint:
     const: float | None = None
     full: bool | None = None
     division: tuple[str, ...] | None = None
+    reads_not: tuple[str, ...] | None = None
 
     @property
     def count(self) -> int:
         return sum(v is not None for v in (self.dtype, self.rank, self.scalar, self.const, self.full,
-                                           self.division))
+                                           self.division, self.reads_not))
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,4 +207,10 @@ def satisfied(rule: Rule, m: Match, is_full: Callable[[t.Access], bool]) -> bool
                 return False
         if c.rank is not None and c.rank != 0:
             return False
+        if c.reads_not is not None:
+            from ..tensir.visit import walk
+
+            avoided = {m.tensors[other] for other in c.reads_not if other in m.tensors}
+            if any(isinstance(e, t.Access) and e.tensor in avoided for e in walk(expr)):
+                return False
     return True
