@@ -94,7 +94,7 @@ class LiftedFile:
     text: str
     parsed: ParsedFile
     results: dict[str, dict[str, LiftResult]]  # target -> unit id -> result
-    modules: dict[str, ModuleType | str] = field(default_factory=dict)  # "loop" / target -> module, or an error
+    crashed: dict[str, str] = field(default_factory=dict)  # target -> the error lift_file raised
 
 
 def shown(path: Path) -> str:
@@ -128,10 +128,16 @@ def lift_python(path: Path, targets: list[str], options: LiftOptions, expected: 
     data = path.read_bytes()
     parsed = detect(data, Language.PYTHON, str(path))
     results: dict[str, dict[str, LiftResult]] = {}
+    crashed: dict[str, str] = {}
     for target in targets:
-        report = lift_file(data, Language.PYTHON, replace(options, target=target), str(path))
+        try:
+            report = lift_file(data, Language.PYTHON, replace(options, target=target), str(path))
+        except Exception as error:  # an internal error of the engine: a failure, and the other files go on
+            crashed[target] = f"{type(error).__name__}: {error}"
+            results[target] = {}
+            continue
         results[target] = {r.unit_id: r for r in report.results}
-    return LiftedFile(path, family_of(path, expected), data.decode("utf-8"), parsed, results)
+    return LiftedFile(path, family_of(path, expected), data.decode("utf-8"), parsed, results, crashed)
 
 
 def rewritten_text(lifted: LiftedFile, target: str) -> str:
@@ -416,8 +422,14 @@ def run_python(files: list[Path], targets: list[str], sizes: list[int], options:
         folder = Path(tmp)
         for path in files:
             started = time.monotonic()
-            lifted = lift_python(path, targets, options, expected)
+            try:
+                lifted = lift_python(path, targets, options, expected)
+            except Exception as error:  # the file cannot be read or parsed: a failure, and the others go on
+                run.failures.append(f"{shown(path)}: {type(error).__name__}: {error}")
+                continue
             log(f"lifted {path} for {len(targets)} targets in {time.monotonic() - started:.1f} s")
+            for target, error in lifted.crashed.items():
+                run.failures.append(f"{shown(path)} [{target}]: lift_file raised {error}")
             try:
                 original = load_module(lifted.text, folder, "loop")
             except Exception as error:  # a file that does not import is skipped, with the reason
@@ -453,7 +465,9 @@ def _run_function(run: Run, lifted: LiftedFile, function: KernelFunction, origin
         for unit in units:
             result = lifted.results[target].get(unit.id)
             if result is None or result.status is Status.NOT_LIFTED:
-                missing[target] = (unit, result.reason or "no reason given" if result else "no result")
+                missing[target] = (unit, (result.reason or "no reason given") if result else
+                                   f"lift_file raised {lifted.crashed[target]}" if target in lifted.crashed else
+                                   "no result")
                 break
         else:
             usable.append(target)
@@ -778,7 +792,10 @@ def run_c(sizes: list[int], options: LiftOptions, log: Callable[[str], None]) ->
     """Rows (kernel, size, C loop, Gemmini rewrite, loop/rewrite) and failures."""
     if shutil.which("gcc") is None:
         return [["(gcc is not installed)", "", "", "", ""]], []
-    report = lift_file(C_SOURCE, Language.C, replace(options, target="gemmini"), "speed_int8.c")
+    try:
+        report = lift_file(C_SOURCE, Language.C, replace(options, target="gemmini"), "speed_int8.c")
+    except Exception as error:  # an internal error of the engine
+        return [["(lift failed)", "", "", "", ""]], [f"C: lift_file raised {type(error).__name__}: {error}"]
     rows: list[list[str]] = []
     failures: list[str] = []
     renames = {name: name for name in C_MAINS}
