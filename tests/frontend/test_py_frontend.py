@@ -481,15 +481,61 @@ def test_triangular_append_is_refused() -> None:
     assert "line 6" in reason and "triangular" in reason
 
 
-def test_copy_then_edit_is_refused() -> None:
-    (reason, *_) = unsupported("""
+def test_a_copy_is_an_allocation_and_the_loop_that_copies() -> None:
+    got = body("""
         def f(a):
             c = a.copy()
             for i in range(len(c)):
                 c[i] += 1.0
             return c
     """)
-    assert reason.startswith("line 3:") and "copy" in reason
+    alloc, copy = got[:2]
+    assert alloc == Alloc("c", (Dim("a", 0),), F64, None, NOWHERE)
+    assert isinstance(copy, For) and copy.stop == Dim("a", 0)
+    [write] = copy.body
+    assert isinstance(write, Assign) and write.target == Store("c", (v(copy.var),), F64)
+    assert write.value == Load("a", (v(copy.var),), F64)
+
+
+@pytest.mark.parametrize("spelling", ["np.copy(A)", "np.array(A)", "copy.deepcopy(A)", "A.copy()"])
+def test_deep_copies_of_a_matrix_are_two_loops(spelling: str) -> None:
+    got = body(f"""
+        import copy
+        import numpy as np
+        def f(A):
+            B = {spelling}
+            for i in range(A.shape[0]):
+                B[i, 0] = 0.0
+            return B
+    """, "f")
+    alloc, copy = got[:2]
+    assert isinstance(alloc, Alloc) and alloc.shape == (Dim("A", 0), Dim("A", 1))
+    assert isinstance(copy, For) and isinstance(copy.body[0], For)
+
+
+@pytest.mark.parametrize("spelling", ["list(A)", "copy.copy(A)"])
+def test_a_shallow_copy_of_rows_is_refused(spelling: str) -> None:
+    (reason, *_) = unsupported(f"""
+        import copy
+        def f(A, n):
+            B = {spelling}
+            for i in range(n):
+                B[i][0] = 0.0
+            return B
+    """)
+    assert reason.startswith("line 4:") and "rows stay shared" in reason
+
+
+@pytest.mark.parametrize("spelling", ["a[1:]", "a[:]"])
+def test_a_slice_is_refused_it_copies_a_list_but_is_a_view_of_an_array(spelling: str) -> None:
+    (reason, *_) = unsupported(f"""
+        def f(a):
+            c = {spelling}
+            for i in range(len(c)):
+                c[i] += 1.0
+            return c
+    """)
+    assert reason.startswith("line 3:") and "view of a NumPy array" in reason
 
 
 # ----------------------------------------------------------------------------------------------- statements etc.

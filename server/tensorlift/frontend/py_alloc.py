@@ -1,5 +1,7 @@
 """Recognise the Python spellings of a new array: `[0.0] * n`, `[[0] * m for _ in range(n)]`, `np.zeros((n, m))`,
-`np.full(n, v)`, `np.zeros_like(a)`, ... Each becomes the `shape`, `dtype` and `init` of an `Alloc`."""
+`np.zeros(a.shape)`, `np.full(n, v)`, `np.zeros_like(a)`, ... Each becomes the `shape`, `dtype` and `init` of an
+`Alloc`. Copies of a whole array (`u.copy()`, `np.copy(u)`, `list(xs)`) are recognised by `copy_of`: the
+caller makes them an `Alloc` and the loops that copy."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from ..common import DType
 from ..kernel.nodes import Const, Dim, Expr
 from . import py_arith
 from .py_arith import coerce
-from .py_context import Ctx, Unsup, quote
+from .py_arrays import known_array
+from .py_context import Ctx, Unsup, View, quote
 from .py_expr import array_view, expr, index, qualified
 from .py_syntax import named_children, text
 from .py_types import dtype_name
@@ -130,9 +133,13 @@ def _arguments(node: Node) -> tuple[list[Node], dict[str, Node]]:
     return positional, keywords
 
 
-def _dtype_arg(node: Node | None) -> DType | None:
+def _dtype_arg(ctx: Ctx, node: Node | None) -> DType | None:
     if node is None:
         return None
+    owner = node.child_by_field_name("object") if node.type == "attribute" else None
+    attribute = node.child_by_field_name("attribute") if node.type == "attribute" else None
+    if owner is not None and attribute is not None and text(attribute) == "dtype":  # dtype=x.dtype
+        return ctx.element_dtype(array_view(ctx, owner).array)
     dtype = dtype_name(text(node))
     if dtype is None:
         raise Unsup(node, f"the dtype {quote(node)} is not supported")
@@ -146,10 +153,29 @@ def _numpy(ctx: Ctx, node: Node, maker: str) -> AllocSpec:
         raise Unsup(node, f"{quote(node)} has no shape")
     if shape_node.type in ("tuple", "list", "expression_list"):
         shape = tuple(index(ctx, item) for item in named_children(shape_node))
+    elif _is_shape_attribute(shape_node):  # np.zeros(a.shape)
+        owner = shape_node.child_by_field_name("object")
+        assert owner is not None
+        shape = _extents(ctx, array_view(ctx, owner))
     else:
         shape = (index(ctx, shape_node),)
-    dtype = _dtype_arg(keywords.get("dtype") or (args[1] if len(args) > 1 and maker != "full" else None))
+    dtype = _dtype_arg(ctx, keywords.get("dtype") or (args[1] if len(args) > 1 and maker != "full" else None))
     return AllocSpec(shape, *_init(ctx, node, maker, dtype, args, keywords), fixed=True)
+
+
+def _is_shape_attribute(node: Node) -> bool:
+    attribute = node.child_by_field_name("attribute") if node.type == "attribute" else None
+    return attribute is not None and text(attribute) == "shape"
+
+
+def _extents(ctx: Ctx, view: View, used_as: int | None = None) -> tuple[Expr, ...]:
+    """The shape of `view` (an array or a row of one) as `Dim`s; its rank from use when nothing declares it (its
+    own, or `used_as`: the rank the new array is used with)."""
+    rank, wanted = ctx.rank(view.array), len(view.prefix) + (used_as or 1)
+    if rank is None or rank < wanted:
+        rank = wanted
+        ctx.cur.note_rank(view.array, rank)
+    return tuple(Dim(view.array, axis) for axis in range(len(view.prefix), rank))
 
 
 def _numpy_like(ctx: Ctx, node: Node, maker: str) -> AllocSpec:
@@ -157,12 +183,8 @@ def _numpy_like(ctx: Ctx, node: Node, maker: str) -> AllocSpec:
     if not args:
         raise Unsup(node, f"{quote(node)} has no array argument")
     view = array_view(ctx, args[0])
-    rank = ctx.rank(view.array)
-    if rank is None:
-        rank = len(view.prefix) + 1
-        ctx.cur.note_rank(view.array, rank)
-    shape = tuple(Dim(view.array, axis) for axis in range(len(view.prefix), rank))
-    dtype = _dtype_arg(keywords.get("dtype")) or ctx.element_dtype(view.array)
+    shape = _extents(ctx, view)
+    dtype = _dtype_arg(ctx, keywords.get("dtype")) or ctx.element_dtype(view.array)
     return AllocSpec(shape, *_init(ctx, node, maker, dtype, args, keywords), fixed=True)
 
 
@@ -181,3 +203,47 @@ def _init(ctx: Ctx, node: Node, maker: str, dtype: DType | None, args: list[Node
     dtype = dtype or DType.F64
     return dtype, Const(float(one) if dtype.is_float else (one if dtype is DType.BOOL else int(one)), dtype)
 
+
+
+# ------------------------------------------------------------------------------------------------------ copies
+
+
+@dataclass(frozen=True, slots=True)
+class CopySpec:
+    source: View
+    shape: tuple[Expr, ...]
+    fixed: bool  # a NumPy copy keeps the source's dtype; a list copy's element type grows with what is stored
+
+
+_DEEP = ("numpy.copy", "numpy.array", "copy.deepcopy")
+_SHALLOW = ("builtins.list", "copy.copy")
+
+
+def copy_of(ctx: Ctx, node: Node, target: str) -> CopySpec | None:
+    """The whole-array copy `node` spells (`u.copy()`, `np.copy(u)`, `np.array(u)`, `copy.deepcopy(u)`,
+    `list(xs)`, `copy.copy(xs)`, `xs.tolist()`), None when it is not one. A shallow copy of a list of
+    rows would share the rows, so those are refused for rank 2 and up."""
+    if node.type != "call":  # `xs[:]` copies a list but is a view of a NumPy array: not a copy we can rely on
+        return None
+    fn = node.child_by_field_name("function")
+    args, keywords = _arguments(node)
+    if fn is None or keywords:
+        return None
+    name = qualified(ctx, fn)
+    if name in _DEEP + _SHALLOW and len(args) == 1:
+        return _copy(ctx, node, args[0], target, deep=name in _DEEP, numpy=name.startswith("numpy."))
+    method = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
+    owner = fn.child_by_field_name("object") if fn.type == "attribute" else None
+    if name is None and method is not None and owner is not None and not args and text(method) in ("copy", "tolist"):
+        as_array = text(method) == "copy" and known_array(ctx.source, text(owner))
+        return _copy(ctx, node, owner, target, deep=as_array or text(method) == "tolist", numpy=as_array)
+    return None
+
+
+def _copy(ctx: Ctx, node: Node, source: Node, target: str, deep: bool, numpy: bool) -> CopySpec:
+    view = array_view(ctx, source)
+    shape = _extents(ctx, view, ctx.known_rank(target))
+    if len(shape) > 1 and not deep:
+        raise Unsup(node, f"{quote(node)} copies only the outer list: its rows stay shared with "
+                          f"`{text(source)}`; use `copy.deepcopy` or `np.copy`")
+    return CopySpec(view, shape, fixed=numpy)

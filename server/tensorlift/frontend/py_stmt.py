@@ -10,7 +10,7 @@ from tree_sitter import Node
 from ..common import DType, Span
 from ..kernel.nodes import Alloc, Assign, Const, Dim, Expr, For, If, Load, Return, Stmt, Store, Unsupported, Var, VarRef
 from . import py_append, py_arith
-from .py_alloc import allocation
+from .py_alloc import CopySpec, allocation, copy_of
 from .py_context import Binding, CondFrame, Ctx, LocalArray, LoopFrame, Unsup, View, quote
 from .py_expr import array_view, binary, expr, index, name_value, qualified
 from .py_syntax import is_docstring, is_empty_block, line, literal, named_children, span, text
@@ -158,6 +158,12 @@ def _assign_name(ctx: Ctx, target: Node, value: Node, where: Span) -> list[Stmt]
     if value.type == "list" and not named_children(value):
         _forget(ctx, name)
         return [py_append.start_builder(ctx, name, where)]
+    copied = copy_of(ctx, value, name)
+    if copied is not None:
+        return _copy(ctx, name, copied, where)
+    if value.type == "subscript" and _is_copy(ctx, value):
+        raise Unsup(value, f"{quote(value)} copies a list but is a view of a NumPy array (writes would change both); "
+                           "write `.copy()` or `list(...)` to copy, or index the original")
     if _is_copy(ctx, value):
         raise Unsup(value, f"copying an array ({quote(value)}) is not supported; allocate the result with "
                            "`np.empty_like` / `[0.0] * n` and fill it in a loop")
@@ -176,6 +182,25 @@ def _assign_name(ctx: Ctx, target: Node, value: Node, where: Span) -> list[Stmt]
         ctx.env[name] = view
         return []
     return [_assign_scalar(ctx, target, expr(ctx, value), where)]
+
+
+def _copy(ctx: Ctx, name: str, copied: CopySpec, where: Span) -> list[Stmt]:
+    """`v = u.copy()` as what it is: a new array of `u`'s shape, and loops copying every element."""
+    _forget(ctx, name)
+    source, rank = copied.source, len(copied.shape)
+    ctx.arrays[name] = LocalArray(ctx.element_dtype(source.array), rank, copied.fixed, copied.shape)
+    if not copied.fixed:
+        ctx.cur.note_dtype(name, ctx.element_dtype(source.array))
+    dtype = ctx.element_dtype(name)
+    names = [ctx.fresh("c") for _ in range(rank)]
+    indices = tuple(Var(v, DType.I64) for v in names)
+    read = Load(source.array, (*source.prefix, *indices), ctx.element_dtype(source.array))
+    body: Stmt = Assign(Store(name, indices, dtype), py_arith.coerce(read, dtype), where)
+    for var, extent in reversed(list(zip(names, copied.shape, strict=True))):
+        ctx.loop_vars.add(var)
+        ctx.dead.add(var)
+        body = For(var, Const(0, DType.I64), extent, 1, (body,), where)
+    return [Alloc(name, copied.shape, dtype, None, where), body]
 
 
 def _view_binding(ctx: Ctx, name: str, value: Node) -> View | None:

@@ -1,0 +1,95 @@
+"""Python's array copies (`u.copy()`, `np.copy(u)`, `list(xs)`, `copy.copy(xs)`) and shapes taken from another array
+(`np.zeros(a.shape)`, `dtype=a.dtype`) lift end to end: the rewritten function, run on lists and on NumPy arrays,
+returns what the original returns and leaves the arguments as the original leaves them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tensorlift.api import lift
+from tensorlift.common import Language
+from tensorlift.edits import apply_edits
+from tensorlift.options import LiftOptions
+from tensorlift.results import Status
+
+SMOOTH = """\
+def smooth(u, spelling):
+    n = len(u)
+    v = SPELLING
+    for i in range(1, n - 1):
+        v[i] = (u[i - 1] + u[i] + u[i + 1]) / 3.0
+    return v
+"""
+
+JACOBI = """\
+import numpy as np
+
+
+def jacobi(u):
+    h, w = u.shape
+    out = u.copy()
+    for i in range(1, h - 1):
+        for j in range(1, w - 1):
+            out[i, j] = 0.25 * (u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1])
+    return out
+"""
+
+LEAKY = """\
+import numpy as np
+
+
+def leaky(a, slope):
+    out = np.zeros(a.shape, dtype=a.dtype)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            out[i, j] = a[i, j] if a[i, j] > 0 else slope * a[i, j]
+    return out
+"""
+
+
+def rewrite(source: str) -> str:
+    results = lift(source, Language.PYTHON, LiftOptions(budget=20.0, cache_dir=None))
+    assert results and all(r.status is Status.VERIFIED for r in results), [(r.status, r.reason) for r in results]
+    return apply_edits(source.encode(), [e for r in results for e in r.edits]).decode()
+
+
+def function(text: str, name: str) -> Any:
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "<test>", "exec"), namespace)
+    return namespace[name]
+
+
+@pytest.mark.parametrize("spelling", ["u.copy()", "list(u)", "copy.copy(u)", "np.array(u)"])
+def test_a_copied_signal_smoothed_inside(spelling: str) -> None:
+    source = "import copy\n\nimport numpy as np\n\n\n" + SMOOTH.replace("SPELLING", spelling)
+    text = rewrite(source)
+    assert "for i in range" not in text, text
+    original, lifted = function(source, "smooth"), function(text, "smooth")
+    for values in ([1.0, 4.0, -2.0, 8.0, 0.5], [2.0], []):
+        for make in (list, np.array):
+            argument = make(copy.copy(values))
+            got = lifted(argument, spelling)
+            assert np.asarray(got).tolist() == pytest.approx(np.asarray(original(make(values), spelling)).tolist())
+            assert np.asarray(argument).tolist() == values, "the argument is not changed"
+
+
+def test_a_copied_grid_updated_inside() -> None:
+    text = rewrite(JACOBI)
+    original, lifted = function(JACOBI, "jacobi"), function(text, "jacobi")
+    u = np.random.default_rng(1).uniform(-1, 1, (5, 7))
+    before = u.copy()
+    assert np.allclose(lifted(u), original(u))
+    assert (u == before).all()
+
+
+def test_a_result_shaped_and_typed_like_its_input() -> None:
+    text = rewrite(LEAKY)
+    assert "np.zeros" not in text or "for i in range" not in text, text
+    original, lifted = function(LEAKY, "leaky"), function(text, "leaky")
+    a = np.random.default_rng(2).uniform(-1, 1, (4, 3))
+    got = lifted(a, 0.1)
+    assert got.shape == (4, 3) and np.allclose(got, original(a, 0.1))
