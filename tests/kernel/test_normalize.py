@@ -27,7 +27,7 @@ from kernel_builders import (
     var,
 )
 
-from tensorlift.common import BinOp, UnOp
+from tensorlift.common import BinOp, DType, UnOp
 from tensorlift.kernel.affine import from_poly, simplify_index, to_poly
 from tensorlift.kernel.interp import run_unit
 from tensorlift.kernel.nodes import Alloc, Assign, Bin, Const, Expr, For, KernelFunction, Load, Store, Unary, Var
@@ -96,9 +96,18 @@ def test_offset_inner_index_splits_only_when_still_in_range():
     assert fn.params[2].rank == 1
 
 
-def test_inner_loop_not_bounded_by_the_stride_is_left_flat():
-    fn = normalize(one_array(add(mul(i, n), j), m))
-    assert fn.params[2].rank == 1
+def test_a_written_array_with_a_leading_dimension_splits_under_a_stated_assumption():
+    fn = normalize(one_array(add(mul(i, n), j), m))  # A[i*n + j] for j < m: rows do not overlap iff m <= n
+    assert fn.params[2].rank == 2 and fn.params[2].shape == (None, n)
+    assert set(accesses(fn.body, "A")) <= {(i, j)}
+    assert fn.layout_assumptions == (Bin(BinOp.LE, m, n, DType.BOOL),)
+
+
+def test_an_array_only_read_through_a_leading_dimension_stays_flat():
+    body = loop("i", 0, m, loop("j", 0, m, store("B", (add(mul(i, m), j),), load("A", add(mul(i, n), j)))))
+    fn = normalize(function("f", (scalar("m"), scalar("n"), array("A"), array("B")), body))
+    assert fn.params[2].rank == 1 and fn.params[3].rank == 2
+    assert fn.layout_assumptions == ()
 
 
 def test_three_dimensional_split():

@@ -219,4 +219,6 @@ def test_a_leading_dimension_is_a_size():
                   loop("i", 0, m, loop("j", 0, n, store("A", (index,), add(load("A", index), var("alpha", F64))))))
     (u,) = split_units(fn, b"")
     assert u.sizes == ("m", "n", "lda")  # the index needs it concrete; alpha is data
-    assert [p.rank for p in u.inputs if p.name == "A"] == [1]  # j < n says nothing of lda: no split
+    # j < n says nothing of lda: A splits by its leading dimension under the stated assumption n <= lda
+    assert [p.rank for p in u.inputs if p.name == "A"] == [2]
+    assert u.layout_assumptions == (Bin(BinOp.LE, n, lda, DType.BOOL),) and u.layout_assumptions[0] in u.assumptions

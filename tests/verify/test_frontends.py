@@ -32,6 +32,12 @@ KERNELS: list[tuple[str, Language, str, int, str, Mapping[str, str]]] = [
      "C(i, j) = sum(k in 0:p, A(i, k) * B(k, j)) for i in 0:m, j in 0:n",
      {"doubled": "C(i, j) = f32(2.0) * sum(k in 0:p, A(i, k) * B(k, j)) for i in 0:m, j in 0:n",
       "A(k, i)": "C(i, j) = sum(k in 0:p, A(k, i) * B(k, j)) for i in 0:m, j in 0:n"}),
+    ("dger leading dimension", C, "void dger(int m, int n, double alpha, const double *x, const double *y,"
+                                  " double *A, int lda) {\n  for (int i = 0; i < m; i++)\n"
+                                  "    for (int j = 0; j < n; j++) A[i*lda + j] += alpha * x[i] * y[j];\n}\n", 0,
+     "A(i, j) = A(i, j) + alpha * x(i) * y(j)  for i in 0:m, j in 0:n",
+     {"transposed update": "A(i, j) = A(i, j) + alpha * x(j) * y(i)  for i in 0:m, j in 0:n",
+      "one row short": "A(i, j) = A(i, j) + alpha * x(i) * y(j)  for i in 0:m - 1, j in 0:n"}),
     ("gemv alpha beta", C, "void gemv(int m, int n, float alpha, float beta, const float *A, const float *x,"
                            " float *y) {\n  for (int i = 0; i < m; i++) {\n    float t = 0;\n"
                            "    for (int j = 0; j < n; j++) t += A[i*n+j] * x[j];\n"
@@ -154,3 +160,15 @@ def test_source_kernel_mutant_is_rejected_both_ways(kernel: tuple[str, Language,
     program = _program(unit, text)
     assert not verify_bounded(unit, program, bound=3, model=NumericModel(), deadline=None).ok, name
     assert not verify_inductive(unit, program, model=NumericModel(), deadline=None).ok, name
+
+
+def test_a_leading_dimension_is_a_stated_assumption_of_the_proof() -> None:
+    from tensorlift.api import lift
+    from tensorlift.options import LiftOptions
+    from tensorlift.results import Status
+
+    source = next(text for name, _, text, *_ in KERNELS if name == "dger leading dimension")
+    (result,) = lift(source, C, LiftOptions(budget=20.0))
+    assert result.status is Status.VERIFIED and result.proof is not None
+    assert "the rows of a matrix with a leading dimension do not overlap: (n <= lda)" in result.proof.assumptions
+    assert "(assert (<= n lda))" in (result.proof.certificate or "")

@@ -216,6 +216,9 @@ class KernelFunction:
     locals: tuple[Param, ...] = ()
     # Python: the parameters the function shows are arrays, not lists (annotations, `.shape`, `A[i, j]`, ...)
     known_arrays: frozenset[str] = frozenset()
+    # What normalisation assumed to split a written array's flat index by a leading dimension (`n <= lda`: its
+    # rows do not overlap); stated in every proof of a unit that reads the names
+    layout_assumptions: tuple[Expr, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +258,8 @@ class LiftUnit:
     # Python: inputs the enclosing function shows are arrays, not lists (code generation reads it; see
     # tensorlift.frontend.py_arrays)
     known_arrays: frozenset[str] = frozenset()
+    # The subset of `assumptions` that normalisation made about memory layout (see KernelFunction)
+    layout_assumptions: tuple[Expr, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,12 @@ variables' coefficients (`b*m*p + i*p + k` has strides `m*p, p, 1`); they must f
 the one above it, and every access of the array must decompose under the same chain with every inner index
 provably in its range (from the loop bounds, symbolically), else the array stays 1-D. The array's `Param.shape`
 (or its `Alloc` shape) becomes the view, so codegen knows to reshape.
+
+A leading dimension (`A[i*lda + j]` for `j` in `[0, n)`, BLAS style) splits only if `n <= lda`, which no loop bound
+says. For an array parameter the function writes, that is the layout's contract (rows do not overlap; the loop
+would otherwise update one element twice and no tensor operation says that), so the split is made and the
+condition becomes a stated assumption of the function (`KernelFunction.layout_assumptions`), checked by the
+examples and a premise of every proof. Arrays only read keep their flat index: nothing needs assuming for them.
 """
 
 from __future__ import annotations
@@ -15,11 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from ..common import DType
+from ..common import BinOp, DType
 from .affine import Poly, from_poly, linear_in, simplify_index, to_poly
 from .nodes import (
     Alloc,
     Assign,
+    Bin,
     Expr,
     For,
     If,
@@ -33,7 +40,16 @@ from .nodes import (
     Unsupported,
     VarRef,
 )
-from .visit import arrays_dimmed, loop_vars, map_stmts, scalars_written, stmt_exprs, walk_expr, walk_stmts
+from .visit import (
+    arrays_dimmed,
+    arrays_written,
+    loop_vars,
+    map_stmts,
+    scalars_written,
+    stmt_exprs,
+    walk_expr,
+    walk_stmts,
+)
 
 # A loop variable's inclusive range [lo, hi] as polynomials (None when a bound is not a polynomial).
 Range = tuple[Poly, Poly] | None
@@ -64,7 +80,7 @@ class _Split:
 
 def normalize(fn: KernelFunction) -> KernelFunction:
     """`fn` with exact flat-index splits applied and index expressions simplified."""
-    splits = _find_splits(fn)
+    splits, assumed = _find_splits(fn)
 
     def rewrite_indices(array: str, indices: tuple[Expr, ...]) -> tuple[Expr, ...]:
         split = splits.get(array)
@@ -95,7 +111,8 @@ def normalize(fn: KernelFunction) -> KernelFunction:
     locals_ = tuple(_reshape_local(p, splits.get(p.name), body) for p in fn.locals)
     if body is fn.body and params == fn.params and locals_ == fn.locals:
         return fn
-    return replace(fn, body=body, params=params, locals=locals_)
+    return replace(fn, body=body, params=params, locals=locals_,
+                   layout_assumptions=tuple(dict.fromkeys((*fn.layout_assumptions, *assumed))))
 
 
 # ------------------------------------------------------------------------------------------------------ analysis
@@ -127,7 +144,7 @@ def _loop_range(start: Expr, stop: Expr, step: int) -> Range:
     return (lo, hi - Poly.const(1)) if step > 0 else (hi + Poly.const(1), lo)
 
 
-def _find_splits(fn: KernelFunction) -> dict[str, _Split]:
+def _find_splits(fn: KernelFunction) -> tuple[dict[str, _Split], list[Expr]]:
     loops = loop_vars(fn.body)
     # Atoms of a stride must keep their value while the loops run, or the split computed from them moves.
     in_loops = [s for s in walk_stmts(fn.body) if isinstance(s, For)]
@@ -138,7 +155,10 @@ def _find_splits(fn: KernelFunction) -> dict[str, _Split]:
     declared = {p.name: p for p in (*fn.params, *fn.locals)}
     allocs = {s.array: s for s in walk_stmts(fn.body) if isinstance(s, Alloc)}
     dimmed = arrays_dimmed(fn.body)
+    written = arrays_written(fn.body)
+    params = {p.name for p in fn.params}
     splits: dict[str, _Split] = {}
+    assumed: list[Expr] = []
     for array, accesses in by_array.items():
         if array in dimmed or (array not in declared and array not in allocs):
             continue
@@ -146,16 +166,19 @@ def _find_splits(fn: KernelFunction) -> dict[str, _Split]:
             continue
         if array in allocs and len(allocs[array].shape) != 1:
             continue
-        split = _split_for(accesses, loops, unstable)
-        if split is None:
+        found = _split_for(accesses, loops, unstable, may_assume=array in params and array in written)
+        if found is None:
             continue
+        split, needs = found
         if array in allocs and _rows(allocs[array].shape[0], split) is None:
             continue
         splits[array] = split
-    return splits
+        assumed.extend(needs)
+    return splits, assumed
 
 
-def _split_for(accesses: list[_Access], loops: frozenset[str], unstable: frozenset[str]) -> _Split | None:
+def _split_for(accesses: list[_Access], loops: frozenset[str], unstable: frozenset[str],
+               may_assume: bool) -> tuple[_Split, list[Expr]] | None:
     polys: list[tuple[Poly, dict[str, Range]]] = []
     strides: dict[tuple, Poly] = {}
     for access in accesses:
@@ -184,14 +207,20 @@ def _split_for(accesses: list[_Access], loops: frozenset[str], unstable: frozens
             return None
     split = _Split(tuple(chain), accesses[0].indices[0].dtype)
     extents = split.extents
+    needs: list[Expr] = []
     for poly, ranges in polys:
         parts_ = _decompose(poly, split.strides)
         if parts_ is None:
             return None
         for part, extent in zip(parts_[1:], extents, strict=True):
-            if not _within(part, extent, ranges):
+            if _within(part, extent, ranges):
+                continue
+            need = _fits(part, extent, ranges, split.dtype) if may_assume else None
+            if need is None:
                 return None
-    return split
+            if need not in needs:
+                needs.append(need)
+    return split, needs
 
 
 def _stride_of(coeff: Poly) -> Poly | None:
@@ -228,6 +257,23 @@ def _within(index: Poly, extent: Poly, ranges: dict[str, Range]) -> bool:
         return False
     low, slack = lo.constant, (extent - Poly.const(1) - hi).constant
     return low is not None and low >= 0 and slack is not None and slack >= 0
+
+
+def _fits(index: Poly, extent: Poly, ranges: dict[str, Range], dtype: DType) -> Expr | None:
+    """The condition `hi + 1 <= extent` under which `0 <= index < extent` holds, when `index` is provably non-negative
+    and its largest value `hi` and `extent` are symbolic sizes (`n <= lda`); None when that is not the case."""
+    lo, hi = _bound(index, ranges, lower=True), _bound(index, ranges, lower=False)
+    if lo is None or hi is None or lo.constant is None or lo.constant < 0:
+        return None
+    top = hi + Poly.const(1)
+    if not (_is_size(top) and _is_size(extent)) or top == extent:
+        return None  # only a size against a size (`n <= lda`); `m*n <= n` would say another access pattern
+    return Bin(BinOp.LE, from_poly(hi + Poly.const(1), dtype), from_poly(extent, dtype), DType.BOOL)
+
+
+def _is_size(poly: Poly) -> bool:
+    """`poly` is one size variable (a single atom with coefficient 1)."""
+    return len(poly.terms) == 1 and poly.terms[0][1] == 1 and len(poly.terms[0][0]) == 1
 
 
 def _bound(poly: Poly, ranges: dict[str, Range], *, lower: bool, depth: int = 0) -> Poly | None:

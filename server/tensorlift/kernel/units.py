@@ -100,7 +100,10 @@ def _unit(
     params = {p.name: p for p in fn.params}
     exists = set(params) | _defined_anywhere(before)
     exposed = _Exposed.of(body)
-    inputs = tuple(declared[name] for name in _ordered(exposed.names & exists, order) if name in declared)
+    # a view's extents are read too (`A[i, j]` of `A[i*lda + j]` needs `lda`)
+    extents = {v for name in exposed.names if name in declared for e in declared[name].shape or () if e is not None
+               for v in free_vars(e)}
+    inputs = tuple(declared[name] for name in _ordered((exposed.names | extents) & exists, order) if name in declared)
 
     used_after = _Exposed.of(after).names
     allocated = {s.array for s in body if isinstance(s, Alloc)}
@@ -115,6 +118,8 @@ def _unit(
 
     span = Span(body[0].span.start, body[-1].span.end)
     sizes = _sizes(body, inputs)
+    known = {p.name for p in inputs}
+    layout = tuple(a for a in fn.layout_assumptions if free_vars(a) <= known)
     return LiftUnit(
         id=f"{fn.name}:{k}",
         function=fn.name,
@@ -126,8 +131,9 @@ def _unit(
         sizes=sizes,
         source=_slice(source, span),
         unsupported=_unsupported(body),
-        assumptions=_definitions(before, sizes) + _assumptions(body, declared, fn.language),
+        assumptions=_definitions(before, sizes) + _assumptions(body, declared, fn.language) + layout,
         known_arrays=fn.known_arrays & {p.name for p in inputs},
+        layout_assumptions=layout,
     )
 
 

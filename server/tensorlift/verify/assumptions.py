@@ -38,6 +38,7 @@ def assumption_sentences(unit: LiftUnit, model: NumericModel, extra: tuple[str, 
     said = list(model.assumptions)
     if unit.sizes:
         said.append(f"sizes are non-negative: {', '.join(unit.sizes)}")
-    said += [f"the source assumes {show_kernel_expr(a)}" for a in unit.assumptions]
+    said += [f"the rows of a matrix with a leading dimension do not overlap: {show_kernel_expr(a)}"
+             if a in unit.layout_assumptions else f"the source assumes {show_kernel_expr(a)}" for a in unit.assumptions]
     said += [s for s in extra if s not in said]
     return tuple(said)
