@@ -4,7 +4,11 @@ term), each reduction as a terminating recursive function.
 A reduction `sum(k in lo:hi, e)` becomes `red(lo, hi, free...) = If(hi <= lo, 0, red(lo, hi - 1, free...) +
 e[k := hi - 1])`, defined with `RecAddDefinition` (recursion on `hi - lo`, so it terminates for every argument:
 the definition is conservative and cannot make a proof vacuous). `max`/`min` peel the same way down to one element;
-on an empty range they are undefined in TensIR, and `nonempty` collects the non-emptiness the proof assumes.
+on an empty range they are undefined in TensIR, and `nonempty` collects the non-emptiness the proof assumes: where
+the reduction sits under `select` conditions (`select(lo < hi, max(c, max(i in lo:hi, e)), c)`, a max started from
+`c`), only under them, since elsewhere its value is never used. `seeded` notes the reductions the candidate
+combines with a start value by their own operator (`max(c, max(...))`): a loop-carried max from `c` has an
+invariant of that shape (see `kernel_vc`).
 Statements keep their parallel semantics: the value reads the state before the statement.
 """
 
@@ -125,6 +129,7 @@ class CandidateModel:
     reductions: list[Reduction] = field(default_factory=list)
     scales: list[Scale] = field(default_factory=list)
     nonempty: list[z3.BoolRef] = field(default_factory=list)
+    seeded: list[Reduction] = field(default_factory=list)  # max/min combined with a start value: `max(c, red)`
     definitions: list[str] = field(default_factory=list)  # human-readable, for the certificate
     accesses: list[AccessSite] = field(default_factory=list)
     divisions: list[DivisionSite] = field(default_factory=list)
@@ -153,6 +158,7 @@ class CandidateTranslator:
         self._cache: dict[tuple[int, int], Reduction] = {}
         self._statement = 0
         self._noting = True  # whether `value` notes `factor * sum` (not while only collecting sites)
+        self._guards: list[z3.BoolRef] = []  # the index-free `select` conditions around the expression evaluated
 
     def run(self, program: t.Program) -> CandidateModel:
         for index, statement in enumerate(program.statements):
@@ -285,6 +291,9 @@ class CandidateTranslator:
                 if op is BinOp.MUL and self._noting:
                     self._note_scale(lhs, rhs, common, env)
                     self._note_scale(rhs, lhs, common, env)
+                if op in (BinOp.MAX, BinOp.MIN):
+                    self._note_seeded(op, lhs)
+                    self._note_seeded(op, rhs)
                 return self.sem.binop(op, a, b, common, dtype)
             case t.Unary(op, operand, dtype):
                 inner = self.value(operand, env)
@@ -297,18 +306,50 @@ class CandidateTranslator:
                 return self.sem.call(fn, terms, dtype)
             case t.Select(cond, then, else_, dtype):
                 c = self._convert(self.value(cond, env), cond.dtype, DType.BOOL)
-                return self.sem.select(c, self._convert(self.value(then, env), then.dtype, dtype),
-                                       self._convert(self.value(else_, env), else_.dtype, dtype))
+                return self.sem.select(c, self._guarded(c, cond, lambda: self.value(then, env), then.dtype, dtype),
+                                       self._guarded(z3.Not(c), cond, lambda: self.value(else_, env), else_.dtype,
+                                                     dtype))
             case t.Cast(operand, dtype):
                 return self._convert(self.value(operand, env), operand.dtype, dtype)
             case t.Reduce():
                 reduction = self._reduction(e, env)
                 lo, hi = self.index(e.lo, env), self.index(e.hi, env)
                 if e.op in (ReduceOp.MAX, ReduceOp.MIN) and not _mentions_idx(e.lo) and not _mentions_idx(e.hi):
-                    self.model.nonempty.append(lo < hi)
+                    self._assume_nonempty(lo < hi)
                 return reduction.at(env, lo, hi)
             case _:
                 assert_never(e)
+
+    def _guarded(self, c: z3.BoolRef, cond: t.Expr, branch: Callable[[], z3.ExprRef], source: DType,
+                 target: DType) -> z3.ExprRef:
+        """A branch of a `select`, evaluated knowing that its condition picks it. Only a condition without index
+        variables is kept: one over a statement's domain would be stated for its positions' placeholders, not for
+        every position (dropping a condition only makes an assumption under it stronger, never hidden)."""
+        keep = not _mentions_idx(cond)
+        if keep:
+            self._guards.append(c)
+        try:
+            return self._convert(branch(), source, target)
+        finally:
+            if keep:
+                self._guards.pop()
+
+    def _assume_nonempty(self, nonempty: z3.BoolRef) -> None:
+        """A max/min range is non-empty wherever its value is used: under the `select` conditions around it."""
+        fact = z3.Implies(z3.And(*self._guards), nonempty) if self._guards else nonempty
+        if z3.is_true(z3.simplify(fact)) or any(fact.eq(known) for known in self.model.nonempty):
+            return
+        self.model.nonempty.append(fact)
+
+    def _note_seeded(self, op: BinOp, operand: t.Expr) -> None:
+        """Notes `operand` when it is a max/min reduction combined by its own operator (`max(c, max(...))`)."""
+        while isinstance(operand, t.Cast):
+            operand = operand.operand
+        if not isinstance(operand, t.Reduce) or reduce_binop(operand.op) is not op:
+            return
+        reduction = self._cache.get((id(operand), self._statement))
+        if reduction is not None and all(reduction is not r for r in self.model.seeded):
+            self.model.seeded.append(reduction)
 
     def _sites(self, e: t.Expr, env: Env, conds: list[z3.BoolRef], *, value_context: bool) -> None:
         """Notes the accesses and divisions of `e` evaluated at `env` whenever `conds` hold."""

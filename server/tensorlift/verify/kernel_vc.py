@@ -20,6 +20,11 @@ Templates for `H` come from the candidate (`CandidateModel`), and are tried pure
   `red(lo, lo + t)` or `red(lo, lo + max(t, 1))`, then `v0 ⊕ red(lo, lo + t)`, for each reduction (or
   `factor * red`) of the candidate whose free index variables the enclosing loops have bound; a loop counting down
   also tries `v0 ⊕ red(hi - t, hi)`, after proving (by induction, in this proof) the lemma it needs;
+- a max/min started from a value (`best = c; ... if (e > best) best = e;`): `(t > 0 ? v0 ⊕ red(lo, lo + t) : v0)`
+  (counting down: `red(hi - t, hi)`, with the lemma): the reduction has no identity for the empty prefix, so the
+  template guards it, as the candidate `select(lo < hi, max(c, red), c)` does; one step unfolds the definition once
+  (`red(lo, lo + t + 1) = red(lo, lo + t) ⊕ e(lo + t)`, or `e(lo)` alone for t = 0). It comes first where the
+  candidate combines that reduction with a start value (`cand.seeded`), last otherwise;
 - a scalar assigned before it is read in every iteration is a temporary: unknown at the loop head.
 Each template is only a guess: it counts once its entry and preservation conditions are proved.
 """
@@ -312,10 +317,19 @@ class KernelProver:
         forms = [Hyp(name, f"{fn}(lo, lo + 1 + t)", lambda steps: place(part(lo + 1 + steps)), binder(1))]
         if reduce_identity(node.op, node.dtype) is not None:
             forms.append(Hyp(name, f"{fn}(lo, lo + t)", lambda steps: place(part(lo + steps)), binder(0)))
-        else:
-            forms.append(Hyp(name, f"{fn}(lo, lo + max(t, 1))",
-                             lambda steps: place(part(lo + z3.If(steps >= 1, steps, 1))), binder(0)))
-        return [*forms, onto, *reversed_forms]
+            return [*forms, onto, *reversed_forms]
+        forms.append(Hyp(name, f"{fn}(lo, lo + max(t, 1))",
+                         lambda steps: place(part(lo + z3.If(steps >= 1, steps, 1))), binder(0)))
+        # max/min started from a value: `v0` before the first iteration, `v0 ⊕ red(lo, lo + t)` after t >= 1 of
+        # them (the reduction has no identity to stand for the empty prefix, hence the guard)
+        started = Hyp(name, f"(t > 0 ? {label}0 {op.value} {fn}(lo, lo + t) : {label}0)",
+                      lambda steps: place(sem.select(steps > 0, sem.binop(op, v0, part(lo + steps), dtype, dtype),
+                                                     v0)), binder(0))
+        started_forms = [*reversed_forms, started] if downward else [started, *reversed_forms]
+        if any(red is seeded for seeded in self.cand.seeded):
+            # the candidate starts this reduction from a value (`max(c, red)`): so does its exit, so this form first
+            return [*started_forms, *forms, onto]
+        return [*forms, onto, *started_forms]
 
     def _reversed_forms(self, series: _Series, name: str, v0: z3.ExprRef, dtype: DType, bindings: Env,
                         place: Callable[[z3.ExprRef], z3.ExprRef], label: str) -> list[Hyp]:
@@ -334,14 +348,18 @@ class KernelProver:
         op = reduce_binop(red.node.op)
         fn = red.func.name()
 
+        started = reduce_identity(red.node.op, red.node.dtype) is None  # max/min: guarded as in the forward form
+
         def value(steps: z3.ArithRef) -> z3.ExprRef:
             total = sem.convert(series.value(sem, bindings, hi - steps, hi), series.dtype, dtype)
-            return place(sem.binop(op, v0, total, dtype, dtype))
+            combined = sem.binop(op, v0, total, dtype, dtype)
+            return place(sem.select(steps > 0, combined, v0) if started else combined)
 
         def facts(steps: z3.ArithRef) -> tuple[z3.BoolRef, ...]:
             return (self._peels(red, hi - steps - 1, hi, args),)
 
-        return [Hyp(name, f"{label}0 {op.value} {fn}(hi - t, hi)", value,
+        text = f"{label}0 {op.value} {fn}(hi - t, hi)"
+        return [Hyp(name, f"(t > 0 ? {text} : {label}0)" if started else text, value,
                     lambda steps: {red.node.var: hi - 1 - steps}, None, facts, lemma)]
 
     def _peeled(self, red: Reduction, lo: z3.ArithRef, hi: z3.ArithRef, args: list[z3.ArithRef]) -> z3.ExprRef:
