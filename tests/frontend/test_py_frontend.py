@@ -481,6 +481,29 @@ def test_triangular_append_is_refused() -> None:
     assert "line 6" in reason and "triangular" in reason
 
 
+def test_a_tuple_return_reads_each_value() -> None:
+    got = body("""
+        def f(keys, width):
+            q = [0] * len(keys)
+            r = [0] * len(keys)
+            for i in range(len(keys)):
+                q[i] = keys[i] // width
+                r[i] = keys[i] % width
+            return q, r
+    """)
+    assert got[-2:] == (Return(Var("q", F64), NOWHERE), Return(Var("r", F64), NOWHERE))
+
+
+def test_results_returned_as_a_tuple_are_the_units_outputs() -> None:
+    from tensorlift.frontend import parse as parse_source
+
+    source = b"def f(keys, width):\n    q = [0] * len(keys)\n    r = [0] * len(keys)\n" \
+             b"    for i in range(len(keys)):\n        q[i] = keys[i] // width\n        r[i] = keys[i] % width\n" \
+             b"    return q, r\n"
+    (unit,) = parse_source(source, Language.PYTHON, "t.py").units
+    assert [o.name for o in unit.outputs] == ["q", "r"]
+
+
 def test_a_copy_is_an_allocation_and_the_loop_that_copies() -> None:
     got = body("""
         def f(a):

@@ -79,7 +79,7 @@ def _statement(ctx: Ctx, node: Node) -> list[Stmt]:
         case "if_statement":
             return _if(ctx, node)
         case "return_statement":
-            return [_return(ctx, node)]
+            return _return(ctx, node)
         case _:
             raise Unsup(node, f"`{node.type.removesuffix('_statement').replace('_', ' ')}` statements are not "
                               "supported")
@@ -351,18 +351,24 @@ def _augmented(ctx: Ctx, node: Node, where: Span) -> list[Stmt]:
 # ---------------------------------------------------------------------------------------------- control flow
 
 
-def _return(ctx: Ctx, node: Node) -> Return:
+def _return(ctx: Ctx, node: Node) -> list[Stmt]:
+    """`return v` as a `Return`; `return a, b` as one `Return` per value, in order. Only what a return reads matters
+    to a unit before it (its results are read); a return inside a loop nest is refused by the interpreter."""
     values = named_children(node)
     if not values:
-        return Return(None, span(node))
+        return [Return(None, span(node))]
     (value,) = values
     if value.type in ("expression_list", "tuple"):
-        raise Unsup(node, "returning several values is not supported")
+        return [Return(_returned(ctx, item), span(node)) for item in named_children(value)]
+    return [Return(_returned(ctx, value), span(node))]
+
+
+def _returned(ctx: Ctx, value: Node) -> Expr:
     if value.type == "identifier":
         name = text(value)
         if name in ctx.arrays or (ctx.is_param(name) and ctx.param_is_array(name) and name not in ctx.env):
-            return Return(Var(name, ctx.element_dtype(name)), span(node))  # an array result, by name
-    return Return(expr(ctx, value), span(node))
+            return Var(name, ctx.element_dtype(name))  # an array result, by name
+    return expr(ctx, value)
 
 
 def _if(ctx: Ctx, node: Node) -> list[Stmt]:
