@@ -18,15 +18,16 @@ runs of one call; the NumPy copies and list conversions that set a run up are ou
   loop(L)   the original loop given Python lists (nested for rank >= 2); "—" when it does not run on lists
   loop(A)   the original loop given NumPy arrays
   np(L)     the NumPy rewrite given the same Python lists (its conversion to arrays included)
-  <target>  that target's rewrite given its own arrays (`tensorlift.codegen.runner.to_target`); JAX is synchronised
-            with block_until_ready, MLX evaluated (results and arguments updated in place)
+  <target>  that target's rewrite given its own arrays (`tensorlift.codegen.runner.to_target`, except that MLX
+            gets float64 where to_target would give float32); JAX is synchronised with block_until_ready, MLX
+            evaluated (its results and the arguments it updated in place)
   speed-ups L/np(L) = loop(L) / np(L), L/numpy = loop(L) / numpy, A/<target> = loop(A) / <target>
-A variant whose estimated time for one call (from its time at the previous size) exceeds --max-loop-seconds is
-"—"; "n/a" means the target refused the function; "in place" means the rewrite returns nothing and its only result
-is an argument updated in place, which JAX and TensorFlow cannot do (their tensors are immutable), so there is
-nothing to time. Every result is checked against the loop on NumPy arrays at every size (np.allclose, rtol 1e-6;
-the NumPy rewrite when the loop was too slow to run); a mismatch or an error is printed as a FAILURE and the
-script exits 1.
+A variant whose estimated time for one call exceeds --max-loop-seconds is "—" (the estimate: its time at the
+previous size, growing as the loop's time grew over the last two sizes, since a rewrite does the loop's work); "n/a"
+means the target refused the function; "in place" means the rewrite returns nothing and its only result is an
+argument updated in place, which JAX and TensorFlow cannot do (their tensors are immutable), so there is nothing to
+time. Every result is checked against the loop on NumPy arrays at every size (np.allclose, rtol 1e-6; against the
+NumPy rewrite when no loop ran); a mismatch or an error is printed as a FAILURE and the script exits 1.
 
 C part: an int8 source (a matrix product and a dot product with int32 accumulation) is lifted for target
 "gemmini", its edits applied, and the original and the rewrite are compiled with gcc -O2 against the reference
@@ -78,7 +79,7 @@ IMMUTABLE = ("jax", "tensorflow")  # their tensors cannot be updated in place: a
 PROBE_SIZES = (4, 8)  # the sizes the shape probe runs at; larger shapes are extrapolated linearly per axis
 RTOL = 1e-6
 ATOL = 1e-9
-MIN_RUNS, MIN_SECONDS, MAX_RUNS, MAX_SECONDS = 3, 0.2, 200, 3.0  # best of: at least 3 runs or 0.2 s, at most 3 s
+MIN_RUNS, MIN_SECONDS, MAX_RUNS, MAX_SECONDS = 5, 0.2, 200, 3.0  # best of: at least 5 runs and 0.2 s, at most 3 s
 
 _NP_DTYPES = {DType.BOOL: np.bool_, DType.I8: np.int8, DType.I16: np.int16, DType.I32: np.int32,
               DType.I64: np.int64, DType.U8: np.uint8, DType.U16: np.uint16, DType.U32: np.uint32,
@@ -328,17 +329,22 @@ def best_time(variant: Variant, inputs: dict[str, Any], mutated: tuple[str, ...]
             return min(times)
 
 
-def estimate(history: list[tuple[int, float]], n: int) -> float | None:
-    """One call's time at n, from the last measured sizes (the exponent from the last two, 1.5 with one)."""
+def growth(history: list[tuple[int, float]]) -> float | None:
+    """How a loop's time grows with n (t ~ n^k): k from its last two measured sizes, between 1 and 3."""
+    if len(history) < 2:
+        return None
+    (n0, t0), (n1, t1) = history[-2:]
+    if n1 == n0 or t0 <= 0 or t1 <= 0:
+        return None
+    return min(3.0, max(1.0, math.log(t1 / t0) / math.log(n1 / n0)))
+
+
+def estimate(history: list[tuple[int, float]], n: int, exponent: float | None) -> float | None:
+    """One call's time at n from the last measured size, growing as n^exponent (1.5 when not known yet)."""
     if not history:
         return None
-    (n1, t1) = history[-1]
-    exponent = 1.5
-    if len(history) >= 2:
-        n0, t0 = history[-2]
-        if n1 != n0 and t0 > 0 and t1 > 0:
-            exponent = min(3.0, max(1.0, math.log(t1 / t0) / math.log(n1 / n0)))
-    return t1 * (n / n1) ** exponent
+    n1, t1 = history[-1]
+    return t1 * (n / n1) ** (exponent if exponent is not None else 1.5)
 
 
 # ------------------------------------------------------------------------------------------------- comparison
@@ -515,7 +521,12 @@ def _run_function(run: Run, lifted: LiftedFile, function: KernelFunction, origin
             if variant.key in dead:
                 row.cells[variant.key] = dead[variant.key]
                 continue
-            guess = estimate(history[variant.key], n)
+            # A loop's own times say how its work grows; a rewrite's small-size times are mostly call overhead and
+            # noise, so it is assumed to grow like the loop it replaces (its work is the loop's work).
+            loops = [growth(history[k]) for k in ("loop(A)", "loop(L)")]
+            exponent = growth(history[variant.key]) if variant.key.startswith("loop(") else next(
+                (k for k in loops if k is not None), 1.0)
+            guess = estimate(history[variant.key], n, exponent)
             if guess is not None and guess > max_loop:
                 row.cells[variant.key] = "—"
                 continue
@@ -704,8 +715,8 @@ def done_when(run: Run, sizes: list[int]) -> list[str]:
 
 def _why_not(rows: list[Row], have: list[tuple[Row, float | None]], base: str) -> str:
     done = {id(r) for r, _ in have}
-    return ", ".join(f"{r.function} ({base} {r.cells.get(base, '—')}, numpy {_time(r.cells.get('numpy'))})"
-                     for r in rows if id(r) not in done)
+    return ", ".join(f"{r.family}/{r.function} ({base} {_time(r.cells.get(base, '—'))}, numpy "
+                     f"{_time(r.cells.get('numpy'))})" for r in rows if id(r) not in done)
 
 
 # ------------------------------------------------------------------------------------------------------- C part
