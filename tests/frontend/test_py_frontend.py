@@ -469,6 +469,40 @@ def test_conditional_append_is_refused() -> None:
     assert alloc.startswith("line 3: `out` is filled by an `append`")
 
 
+def test_an_append_in_every_branch_is_one_element_per_iteration() -> None:
+    got = body("""
+        def pick(mask, a, b):
+            out = []
+            for i in range(len(mask)):
+                if mask[i] > 0:
+                    out.append(a[i])
+                elif mask[i] < -1:
+                    out.append(-a[i])
+                else:
+                    out.append(b[i])
+            return out
+    """)
+    assert got[0] == Alloc("out", (Dim("mask", 0),), F64, None, NOWHERE)
+    loop_ = got[1]
+    assert isinstance(loop_, For) and isinstance(loop_.body[0], If)
+    stores = [s.target for s in walk(loop_.body) if isinstance(s, Assign)]
+    assert stores == [Store("out", (v("i"),), F64)] * 3
+
+
+@pytest.mark.parametrize(("branches", "message"), [
+    ("if a[i] > 0:\n        out.append(a[i])\n    elif a[i] < 0:\n        out.append(b[i])\n    else:\n        pass",
+     "appended to in some branches of this `if` only"),
+    ("if a[i] > 0:\n        out.append(a[i])\n        out.append(b[i])\n    else:\n        out.append(b[i])",
+     "several `append`s in one branch"),
+    ("if a[i] > 0:\n        out.append(a[i])\n    else:\n        out.append(i)", "values of different types"),
+])
+def test_appends_in_some_branches_only_are_refused(branches: str, message: str) -> None:
+    source = "def f(a, b, n):\n  out = []\n  for i in range(n):\n    " + branches.replace("\n    ", "\n    ") + \
+        "\n  return out\n"
+    reasons = unsupported(source)
+    assert any(message in r for r in reasons), reasons
+
+
 def test_triangular_append_is_refused() -> None:
     (_, reason) = unsupported("""
         def f(A, n):

@@ -15,7 +15,7 @@ from tree_sitter import Node
 from ..common import DType, Span
 from ..kernel.nodes import Alloc, Assign, Expr, For, If, Return, Stmt, Store, Unsupported
 from . import py_arith
-from .py_context import Append, Builder, Ctx, LocalArray, LoopFrame, Unsup
+from .py_context import Append, Builder, CondFrame, Ctx, LocalArray, LoopFrame, Unsup
 from .py_expr import expr
 from .py_syntax import text
 
@@ -34,21 +34,49 @@ def append(ctx: Ctx, node: Node, name: str, arg: Node, span: Span) -> list[Stmt]
     if builder is None or builder.closed:
         raise Unsup(node, f"`{name}.append` needs `{name}` created empty (`{name} = []`) in this function and "
                           "appended to in one place")
+    between = ctx.frames[builder.depth:]
+    conds = [f for f in between if isinstance(f, CondFrame)]
+    row = ctx.builders.get(text(arg)) if arg.type == "identifier" else None
+    if conds and (len(conds) != 1 or not conds[0].has_else or between[-1] is not conds[0]
+                  or (row is not None and row is not builder)):
+        raise Unsup(node, "conditional append builds a variable-length result; not a tensor operation")
+    if conds and builder.append is not None and builder.split_site == conds[0].site:
+        return _other_branch(ctx, node, builder, conds[0], arg, span)
     if builder.append is not None:
         raise Unsup(node, f"`{name}` gets several `append`s; only one append site per list is supported")
-    between = ctx.frames[builder.depth:]
-    cond = ctx.conditional(between)
-    if cond is not None:
-        raise Unsup(node, "conditional append builds a variable-length result; not a tensor operation")
+    if conds:  # every other branch of this `if` must append too (checked when the `if` ends: `check_branches`)
+        builder.split_site, builder.split_branches = conds[0].site, {conds[0].branch}
     loops = ctx.loops(between)
     counter, trip = _counter(node, loops)
-    row = ctx.builders.get(text(arg)) if arg.type == "identifier" else None
     if row is not None and row is not builder:
         return _append_row(ctx, node, builder, row, counter, trip, loops)
     value = expr(ctx, arg)
     builder.append = Append((counter,), (trip,), value.dtype)
     ctx.arrays[name] = LocalArray(value.dtype, 1, fixed=False, shape=(trip,))
     return [Assign(Store(name, (counter,), value.dtype), value, span)]
+
+
+def _other_branch(ctx: Ctx, node: Node, builder: Builder, branch: CondFrame, arg: Node, span: Span) -> list[Stmt]:
+    """The append of another branch of the `if` whose first branch appended: the same element, another value."""
+    assert builder.append is not None
+    if branch.branch in builder.split_branches:
+        raise Unsup(node, f"`{builder.name}` gets several `append`s in one branch; only one per branch is supported")
+    value = expr(ctx, arg)
+    if value.dtype is not builder.append.dtype:
+        builder.split_problem = (f"the branches of this `if` append values of different types to `{builder.name}` "
+                                 f"({builder.append.dtype.value} and {value.dtype.value}); convert them to one type")
+        raise Unsup(node, builder.split_problem)
+    builder.split_branches.add(branch.branch)
+    return [Assign(Store(builder.name, builder.append.counter, value.dtype), value, span)]
+
+
+def check_branches(ctx: Ctx, node: Node, site: int, branches: int) -> None:
+    """After an `if` with an `else`: a list appended to in one of its branches must be appended to in every one,
+    else the list's length depends on the data."""
+    for builder in ctx.builders.values():
+        if builder.split_site == site and builder.split_branches != set(range(branches)):
+            raise Unsup(node, builder.split_problem or f"`{builder.name}` is appended to in some branches of this "
+                              "`if` only: a variable-length result; not a tensor operation")
 
 
 def _append_row(ctx: Ctx, node: Node, builder: Builder, row: Builder, counter: Expr, trip: Expr,

@@ -48,9 +48,13 @@ class LoopFrame:
 
 @dataclass(frozen=True, slots=True)
 class CondFrame:
-    """An enclosing `if`: an append under it builds a list of data-dependent length."""
+    """An enclosing `if` branch: an append under it builds a list of data-dependent length, unless every branch
+    of that `if` appends once (`site` tells the `if`, `branch` which of its blocks: 0 for the first)."""
 
     line: int
+    site: int = -1
+    branch: int = 0
+    has_else: bool = False  # without an `else` some iteration appends nothing
 
 
 Frame = LoopFrame | CondFrame
@@ -111,6 +115,10 @@ class Builder:
     depth: int  # how many frames enclosed the `out = []`
     append: Append | None = None
     closed: bool = False  # the loops of its append are over: it is complete
+    # an append in each branch of one `if` (`if c: out.append(a) else: out.append(b)`): that `if`, the branches seen
+    split_site: int | None = None
+    split_branches: set[int] = field(default_factory=set)
+    split_problem: str | None = None  # why a branch's append could not be taken (reported for the whole `if`)
 
 
 @dataclass(slots=True)

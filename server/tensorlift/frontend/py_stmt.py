@@ -377,11 +377,14 @@ def _if(ctx: Ctx, node: Node) -> list[Stmt]:
     if ctx.is_module and _is_main_guard(cond_node):
         return list(block(ctx, node.child_by_field_name("consequence")))
     cond = expr(ctx, cond_node)
-    ctx.frames.append(CondFrame(line(node)))
+    alternatives = node.children_by_field_name("alternative")
+    has_else = any(c.type == "else_clause" for c in alternatives)
+    ctx.frames.append(CondFrame(line(node), node.start_byte, 0, has_else))
     try:
         then = block(ctx, node.child_by_field_name("consequence"))
         else_: tuple[Stmt, ...] = ()
-        for clause in reversed(node.children_by_field_name("alternative")):
+        for branch, clause in reversed(list(enumerate(alternatives, start=1))):
+            ctx.frames[-1] = CondFrame(line(node), node.start_byte, branch, has_else)
             if clause.type == "else_clause":
                 else_ = block(ctx, clause.child_by_field_name("body"))
             else:
@@ -396,6 +399,7 @@ def _if(ctx: Ctx, node: Node) -> list[Stmt]:
                 else_ = (If(inner_cond, inner, else_, span(clause)),)
     finally:
         ctx.frames.pop()
+    py_append.check_branches(ctx, node, node.start_byte, 1 + len(alternatives))
     return [If(cond, then, else_, span(node))]
 
 
