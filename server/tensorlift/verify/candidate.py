@@ -226,6 +226,8 @@ class CandidateTranslator:
     def _target_map(self, expr: t.Expr, names: list[str], zero: Env) -> TargetMap:
         coeffs = _linear(expr)
         if coeffs is None:
+            coeffs = self._exact_quotient(expr, zero)
+        if coeffs is None:
             raise Unsupported(f"target index {expr} is not affine")
         present = {v: c for v, c in coeffs.items() if c != 0}
         if any(v not in names for v in present):
@@ -237,6 +239,23 @@ class CandidateTranslator:
             raise Unsupported("a target index must be c * var + offset")
         ((var, coeff),) = present.items()
         return TargetMap(var, coeff, rest)
+
+    def _exact_quotient(self, expr: t.Expr, zero: Env) -> dict[str, int] | None:
+        """The coefficients of `(c * (q . vars) + r) / c` (a positive constant c, `/` flooring or truncating), which
+        is exactly `q . vars + r / c`: always when flooring, and when truncating if r is a constant multiple of c
+        (`tdiv(2 * t1 + 2, 2)` is `t1 + 1`; `tdiv(2 * t1 - 1, 2)` is not `t1 + tdiv(-1, 2)` at t1 = 0)."""
+        if not (isinstance(expr, t.Bin) and expr.op in (BinOp.DIV_FLOOR, BinOp.DIV_TRUNC)
+                and isinstance(expr.rhs, t.Const) and isinstance(expr.rhs.value, int) and expr.rhs.value > 0):
+            return None
+        c = expr.rhs.value
+        inner = _linear(expr.lhs)
+        if inner is None or any(x % c for x in inner.values()):
+            return None
+        if expr.op is BinOp.DIV_TRUNC:
+            rest = z3.simplify(self.index(expr.lhs, zero))
+            if not z3.is_int_value(rest) or rest.as_long() % c:
+                return None
+        return {v: x // c for v, x in inner.items()}
 
     # expressions
 

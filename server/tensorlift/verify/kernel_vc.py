@@ -10,10 +10,11 @@ An invariant is written as the *state after t iterations*: one term per variable
 - exit: after the loop the state is `H(trips)`, and execution goes on from there.
 
 Templates for `H` come from the candidate (`CandidateModel`), and are tried purest first:
-- an array whose stores index dimensions with `c * i + offset` (i the loop variable, any step, any direction):
-  on the positions the first t iterations wrote (and the candidate's statement covers) it equals a version of the
-  candidate's result for it (or, for loops inside, the value the enclosing iteration is building); elsewhere it
-  keeps its value from before the loop. For a loop whose body is one store, also "the value stored there";
+- an array whose stores index dimensions with `a * t + b` in iteration t (`c * i + offset` for the loop variable i,
+  any step, any direction; also `i / 2` when i steps by 2, or a counter `j`): on the positions the first t
+  iterations wrote (and the candidate's statement covers) it equals a version of the candidate's result for it (or,
+  for loops inside, the value the enclosing iteration is building); elsewhere it keeps its value from before the
+  loop. For a loop whose body is one store, also "the value stored there";
 - an array whose positions inner loops choose (column sums row by row, the i-k-j matrix product): where the
   candidate writes, `old[k] ⊕ red(lo, lo + t)` with the reduction's free variables bound by the position;
 - an accumulator (a scalar, or an array element at a position fixed during the loop): `red(lo, lo + 1 + t)`,
@@ -25,6 +26,7 @@ Templates for `H` come from the candidate (`CandidateModel`), and are tried pure
   template guards it, as the candidate `select(lo < hi, max(c, red), c)` does; one step unfolds the definition once
   (`red(lo, lo + t + 1) = red(lo, lo + t) ⊕ e(lo + t)`, or `e(lo)` alone for t = 0). It comes first where the
   candidate combines that reduction with a start value (`cand.seeded`), last otherwise;
+- a counter (`count++`, `j += c` once per iteration, c unchanged by the loop) also has `v0 + t * c`, from the loop;
 - a scalar assigned before it is read in every iteration is a temporary: unknown at the loop head.
 Each template is only a guess: it counts once its entry and preservation conditions are proved.
 """
@@ -191,13 +193,17 @@ class KernelProver:
         if (_vars(loop.start) | _vars(loop.stop)) & written_scalars:
             raise Unsupported(f"the bounds of loop {loop.var} change inside it")
         temps = _temporaries(loop.body) & written_scalars
+        counters = _counters(loop.body, written_scalars | inner_vars | {loop.var})
         hyps: list[list[Hyp]] = []
         for name in sorted(written_scalars - temps):
             if name not in st.values:
                 raise ProofFailure(f"{path}: {name} is read before it is assigned")
-            hyps.append(self._accumulators(name, st.values[name], st.dtypes[name], ctx, _itself, name, step < 0))
+            options = self._accumulators(name, st.values[name], st.dtypes[name], ctx, _itself, name, step < 0)
+            counted = self._counter_form(counters[name], st) if name in counters else None
+            hyps.append(options + ([counted] if counted is not None else []))
         for array in sorted(stores):
-            hyps.append(self._array_hyps(array, stores[array], loop, st, ctx, lo, step, inner_vars))
+            hyps.append(self._array_hyps(array, stores[array], loop, st, ctx, lo, step, inner_vars, counters,
+                                         _stored_at(loop.body, array)))
         # keep the templates that hold on entry (each is checked alone: cheap, and prunes most)
         viable: list[list[Hyp]] = []
         for options in hyps:
@@ -391,25 +397,47 @@ class KernelProver:
             self._lemmas[key] = outcomes if all(o.ok for o in outcomes) else None
         return self._lemmas[key]
 
+    def _counter_form(self, counter: _Counter, st: ExecState) -> Hyp | None:
+        """A counter (`count++`, `j += c`): `v0 + t * c` after t iterations. Derived from the loop, not the
+        candidate: its exit value `v0 + trips * c` is what the candidate must equal."""
+        name = counter.name
+        dtype = st.dtypes.get(name)
+        if dtype is None or not (dtype.is_int or (dtype.is_float and self.sem.model.floats == "real")):
+            return None
+        v0 = st.values[name]
+        try:
+            by = self.sem.convert(self.value(counter.by, st), counter.by.dtype, dtype)
+        except Unsupported:
+            return None
+        sem = self.sem
+
+        def at(steps: z3.ArithRef) -> z3.ExprRef:
+            return sem.binop(BinOp.ADD, v0, sem.binop(BinOp.MUL, by, self.syms.to_value(steps, dtype), dtype, dtype),
+                             dtype, dtype)
+
+        from .assumptions import show_kernel_expr
+
+        return Hyp(name, f"{name}0 + t * {show_kernel_expr(counter.by)}", at, lambda steps: {})
+
     def _array_hyps(self, array: str, stores: list[tuple[k.Expr, ...]], loop: k.For, st: ExecState, ctx: Ctx,
-                    lo: z3.ArithRef, step: int, inner_vars: frozenset[str]) -> list[Hyp]:
+                    lo: z3.ArithRef, step: int, inner_vars: frozenset[str], counters: Mapping[str, _Counter],
+                    positions: frozenset[int]) -> list[Hyp]:
         if len(set(stores)) != 1:
             raise Unsupported(f"{array} is written at different positions in one loop")
         (indices,) = set(stores)
         if array not in st.values:
             raise Unsupported(f"array {array} is written but not known")
         old = st.values[array]
-        owned: list[tuple[int, int, z3.ArithRef]] = []  # (dimension, ±1, offset)
+        owned: list[tuple[int, int, z3.ArithRef]] = []  # (dimension, a, b): the index is a * t + b at iteration t
         fixed: list[tuple[int, z3.ArithRef]] = []
         for d, e in enumerate(indices):
             names = _vars(e)
-            if loop.var in names:
-                coeff = _coefficient(e, loop.var)
-                if not coeff or names & inner_vars:
-                    raise Unsupported(f"index {d} of {array} is not c * {loop.var} + offset")
-                at_zero = st.copy()
-                at_zero.ints[loop.var] = z3.IntVal(0)
-                owned.append((d, coeff, self.index(e, at_zero)))
+            if loop.var in names or names & set(counters):
+                affine = None if names & inner_vars else self._affine_in_count(e, loop, st, lo, step, counters,
+                                                                              positions)
+                if affine is None:
+                    raise Unsupported(f"index {d} of {array} is not affine in the iteration count of loop {loop.var}")
+                owned.append((d, *affine))
             elif not names & inner_vars:
                 fixed.append((d, self.index(e, st)))
         if not owned:
@@ -419,10 +447,45 @@ class KernelProver:
             return self._accumulators(array, z3.Select(old, *position), st.dtypes[array], ctx,
                                       lambda v: z3.Store(old, *position, v), f"{array}[...]", step < 0)
         versions = [*ctx.versions.get(array, ()), *self.cand.versions.get(array, [])]
-        forms = [self._prefix_form(array, version, old, owned, fixed, lo, step)
+        forms = [self._prefix_form(array, version, old, owned, fixed)
                  for version in versions if len(version.targets) == len(indices)]
         stored = self._stored_form(array, loop, st, old, owned, fixed, lo, step, len(indices))
         return forms + ([stored] if stored is not None else [])
+
+    def _affine_in_count(self, e: k.Expr, loop: k.For, st: ExecState, lo: z3.ArithRef, step: int,
+                         counters: Mapping[str, _Counter], positions: frozenset[int]) -> tuple[int, z3.ArithRef] | None:
+        """`(a, b)` with the index `e` equal to `a * t + b` in iteration t (a a non-zero integer): `c * i + offset`
+        with `i = lo + step * t`; otherwise (`i / 2`, a counter `j`) `e` evaluated at iteration counts 0 and 1.
+        Only a guess for a template: the template's conditions are what prove it."""
+        moving = _vars(e) & set(counters)
+        if not moving:
+            coeff = _coefficient(e, loop.var)
+            if coeff:
+                at_zero = st.copy()
+                at_zero.ints[loop.var] = z3.IntVal(0)
+                return coeff * step, coeff * lo + self.index(e, at_zero)
+        count = self.syms.fresh_int(f"n_{loop.var}")
+        at = st.copy()
+        at.ints[loop.var] = lo + step * count
+        for name in moving:  # its value where the stores are: stepped once per earlier iteration, and by this one
+            counter = counters[name]
+            before = {counter.at < p for p in positions}
+            if len(before) != 1 or name not in st.values:
+                return None
+            try:
+                v0, by = self.syms.to_index(st.values[name], st.dtypes[name]), self.index(counter.by, st)
+            except Unsupported:
+                return None
+            at.ints[name] = v0 + by * (count + (1 if before.pop() else 0))
+        try:
+            term = self.index(e, at)
+        except Unsupported:
+            return None
+        b = z3.simplify(z3.substitute(term, (count, z3.IntVal(0))))
+        a = z3.simplify(z3.substitute(term, (count, z3.IntVal(1))) - b)
+        if not z3.is_int_value(a) or a.as_long() == 0:
+            return None
+        return a.as_long(), b
 
     def _stored_form(self, array: str, loop: k.For, st: ExecState, old: z3.ExprRef,
                      owned: list[tuple[int, int, z3.ArithRef]], fixed: list[tuple[int, z3.ArithRef]],
@@ -436,14 +499,14 @@ class KernelProver:
             return None
         value, dtype = stmt.value, stmt.target.dtype
         ks = [self.syms.fresh_int(f"{array}{d}") for d in range(rank)]
-        d0, coeff0, offset0 = owned[0]
-        i, _ = exact_quotient(ks[d0] - offset0, coeff0)
+        d0, a0, b0 = owned[0]
+        count, _ = exact_quotient(ks[d0] - b0, a0)
         at_i = st.copy()
-        at_i.ints[loop.var] = i
+        at_i.ints[loop.var] = lo + step * count
         stored = self.sem.convert(self.value(value, at_i), value.dtype, dtype)
 
         def done(steps: z3.ArithRef) -> z3.BoolRef:
-            return z3.And(*[ks[d] == term for d, term in fixed], *self._written(ks, owned, lo, step, steps))
+            return z3.And(*[ks[d] == term for d, term in fixed], *self._written(ks, owned, steps))
 
         def at(steps: z3.ArithRef) -> z3.ExprRef:
             return z3.Lambda(ks, z3.If(done(steps), stored, z3.Select(old, *ks)))
@@ -451,14 +514,13 @@ class KernelProver:
         return Hyp(array, f"{array}[k] == (k written by the first t iterations ? the value stored there : {array} "
                    "before the loop)[k]", at, lambda steps: {})
 
-    def _written(self, ks: list[z3.ArithRef], owned: list[tuple[int, int, z3.ArithRef]], lo: z3.ArithRef,
-                 step: int, steps: z3.ArithRef) -> list[z3.BoolRef]:
+    def _written(self, ks: list[z3.ArithRef], owned: list[tuple[int, int, z3.ArithRef]],
+                 steps: z3.ArithRef) -> list[z3.BoolRef]:
         """Position `ks` is written by one of the first `steps` iterations (in the dimensions the loop owns)."""
         conds: list[z3.BoolRef] = []
-        for d, coeff, offset in owned:
-            i, divides = exact_quotient(ks[d] - offset, coeff)  # the iteration that writes ks[d]
-            count, on_step = exact_quotient(i - lo, step)  # how many iterations before it
-            conds += [divides, on_step, count >= 0, count < steps]
+        for d, a, b in owned:
+            count, divides = exact_quotient(ks[d] - b, a)  # the iteration that writes ks[d]
+            conds += [divides, count >= 0, count < steps]
         return conds
 
     def _pointwise(self, array: str, rank: int, fixed: list[tuple[int, z3.ArithRef]], old: z3.ExprRef,
@@ -510,25 +572,24 @@ class KernelProver:
                    "writes k", at, bind, after)
 
     def _prefix_form(self, array: str, version: Version, old: z3.ExprRef, owned: list[tuple[int, int, z3.ArithRef]],
-                     fixed: list[tuple[int, z3.ArithRef]], lo: z3.ArithRef, step: int) -> Hyp:
+                     fixed: list[tuple[int, z3.ArithRef]]) -> Hyp:
         """`array` equals `version` on the positions the first t iterations wrote, `old` elsewhere."""
         ks = [self.syms.fresh_int(f"{array}{d}") for d in range(len(version.targets))]
 
         def done(steps: z3.ArithRef) -> z3.BoolRef:
             # written by the first `steps` iterations; the candidate's domain bounds the dimensions inner loops own
             return z3.And(version.covers(ks), *[ks[d] == term for d, term in fixed],
-                          *self._written(ks, owned, lo, step, steps))
+                          *self._written(ks, owned, steps))
 
         def at(steps: z3.ArithRef) -> z3.ExprRef:
             return z3.Lambda(ks, z3.If(done(steps), z3.Select(version.term, *ks), z3.Select(old, *ks)))
 
         def bind(steps: z3.ArithRef) -> dict[str, z3.ArithRef]:
             bound: dict[str, z3.ArithRef] = {}
-            i = lo + step * steps
-            for d, coeff, offset in owned:
+            for d, a, b in owned:
                 target = version.targets[d]
                 if target.var is not None:
-                    bound[target.var] = target.solve(coeff * i + offset)[0]
+                    bound[target.var] = target.solve(a * steps + b)[0]
             for d, term in fixed:
                 target = version.targets[d]
                 if target.var is not None:
@@ -782,3 +843,55 @@ def _coefficient(e: k.Expr, var: str) -> int | None:
             return _coefficient(operand, var)
         case _:
             return None if var in _vars(e) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Counter:
+    """A scalar the body steps once per iteration by a loop-invariant amount: `name = name + by` as top-level
+    statement `at` of the body, assigned nowhere else in it."""
+
+    name: str
+    by: k.Expr
+    at: int
+
+
+def _counters(body: tuple[k.Stmt, ...], changing: set[str] | frozenset[str]) -> dict[str, _Counter]:
+    """The counters of a loop body; `by` reads no array and nothing in `changing` (what the loop changes)."""
+    from ..kernel.visit import walk_stmts
+
+    assigned: dict[str, int] = {}
+    for stmt in walk_stmts(body):
+        if isinstance(stmt, k.Assign) and isinstance(stmt.target, k.VarRef):
+            assigned[stmt.target.name] = assigned.get(stmt.target.name, 0) + 1
+    found: dict[str, _Counter] = {}
+    for at, stmt in enumerate(body):
+        if not (isinstance(stmt, k.Assign) and isinstance(stmt.target, k.VarRef)):
+            continue
+        name, value = stmt.target.name, _uncast(stmt.value)
+        if assigned.get(name) != 1 or not isinstance(value, k.Bin) or value.op not in (BinOp.ADD, BinOp.SUB):
+            continue
+        lhs, rhs = _uncast(value.lhs), _uncast(value.rhs)
+        by: k.Expr | None = None
+        if isinstance(lhs, k.Var) and lhs.name == name:
+            by = value.rhs if value.op is BinOp.ADD else k.Unary(UnOp.NEG, value.rhs, value.rhs.dtype)
+        elif isinstance(rhs, k.Var) and rhs.name == name and value.op is BinOp.ADD:
+            by = value.lhs
+        if by is None or _vars(by) & changing or any(isinstance(x, k.Load) for x in _exprs(by)):
+            continue
+        found[name] = _Counter(name, by, at)
+    return found
+
+
+def _uncast(e: k.Expr) -> k.Expr:
+    """`e` without integer casts around it (C's `j = j + 1` on a short is `j = (short)((int)j + 1)`)."""
+    while isinstance(e, k.Cast) and e.dtype.is_int and e.operand.dtype.is_int:
+        e = e.operand
+    return e
+
+
+def _stored_at(body: tuple[k.Stmt, ...], array: str) -> frozenset[int]:
+    """The top-level statements of `body` that store into `array` (themselves or nested in them)."""
+    from ..kernel.visit import walk_stmts
+
+    return frozenset(at for at, stmt in enumerate(body) for s in walk_stmts((stmt,))
+                     if isinstance(s, k.Assign) and isinstance(s.target, k.Store) and s.target.array == array)
