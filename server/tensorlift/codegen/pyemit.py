@@ -302,8 +302,31 @@ class Translator:
                 except Refused:
                     continue  # a part of the match has no form the template can use (e.g. a triangular range)
                 self.used_rules.append(rule.id)
-                return Val(code, axes, ATOM if _atomic(code) else 0, e.dtype)
-        return self.structural(e)
+                return self.guard_empty(e, Val(code, axes, ATOM if _atomic(code) else 0, e.dtype))
+        return self.guard_empty(e, self.structural(e))
+
+    def guard_empty(self, e: t.Expr, v: Val) -> Val:
+        """`v`, the code of `e`, or the identity where `e` sums or multiplies a bare slice over an empty range, for
+        targets whose reduction of an empty array may not return (`PyTarget.guard_empty`)."""
+        if not (self.target.guard_empty and isinstance(e, t.Reduce) and e.op in (ReduceOp.SUM, ReduceOp.PROD)):
+            return v
+        body = e.body
+        while isinstance(body, t.Cast):
+            body = body.operand
+        if not isinstance(body, t.Access) or not any(isinstance(x, t.Idx) and x.name == e.var for x in walk(body)) or (
+                _never_empty(e.lo, e.hi)):
+            return v  # a computed operand is a new array, which reduces fine; so does a range never empty
+        lo, hi = self.expr(e.lo), self.expr(e.hi)
+        if lo.axes or hi.axes:
+            return v
+        test = self.binary(BinOp.GT, hi, lo, DType.BOOL)
+        identity = _literal((0 if e.op is ReduceOp.SUM else 1) * (1.0 if e.dtype.is_float else 1))
+        if v.axes:
+            extents = [self._bound(Lin.of(self.scope.ranges[a][1]).plus(Lin.of(self.scope.ranges[a][0]).scaled(-1)))
+                       for a in v.axes]
+            shape = "(" + ", ".join(extents) + ("," if len(extents) == 1 else "") + ")"
+            identity = self.target.full.format(shape=shape, value=identity, dtype=self.target.dtype(e.dtype))
+        return Val(f"{_paren(v, 6)} if {_paren(test, 6)} else {identity}", v.axes, 5, e.dtype)
 
     def fill(self, rule: Rule, m: object, extra: Mapping[str, str], matched: t.Expr) -> str:
         """The rule's template with every placeholder replaced by emitted code; the index variables of the
@@ -579,6 +602,11 @@ def _factors(e: t.Expr) -> list[t.Expr] | None:
     if isinstance(e, t.Cast) and e.dtype.is_int and e.operand.dtype.is_int and isinstance(e.operand, t.Access):
         return [e.operand]
     return [e]
+
+
+def _never_empty(lo: t.Expr, hi: t.Expr) -> bool:
+    count = Lin.of(hi).plus(Lin.of(lo).scaled(-1))
+    return not count.terms and count.const > 0
 
 
 def _invariant(e: t.Expr) -> bool:

@@ -43,6 +43,10 @@ class PyTarget:
     asarray: str = "np.asarray({x})"  # format with {x}, {dtype}: a Python list (or an array) as the target's array
     to_list: str = "{x}.tolist()"  # format with {x}: an array back to (nested) Python lists of Python numbers
     clip: str = "np.clip({x}, 0, {hi})"  # format with {x}, {hi}: an index array clamped into 0..hi
+    # empty arrays, on mlx 0.32: a sum or product of a bare slice runs only when its range is not empty (else the
+    # identity), since the CPU reduction may never return when its input is an empty array made by
+    # `mx.array(<numpy array>)` (or that array handed back by a slice or a transpose)
+    guard_empty: bool = False
 
     def function(self, fn: str) -> str | None:
         return dict(self.functions).get(fn)
@@ -156,7 +160,7 @@ MLX = PyTarget(
     "mx.sign({b}) * (mx.abs({a}) // mx.abs({b}))))",
     einsum="mx.einsum({spec}, {args})", einsum_ints=False, setitem=True, gather=True,
     dtypes=_dtypes("mx"),
-    asarray="mx.array({x}, dtype={dtype})", clip="mx.clip({x}, 0, {hi})",
+    asarray="mx.array({x}, dtype={dtype})", clip="mx.clip({x}, 0, {hi})", guard_empty=True,
 )
 
 PY_TARGETS: dict[str, PyTarget] = {t.name: t for t in (NUMPY, TORCH, JAX, TENSORFLOW, MLX)}
