@@ -1,10 +1,13 @@
-"""MLX and empty arrays: a sum or product of a bare slice is guarded by its range.
+"""MLX and empty arrays: a sum or product of a bare slice is guarded by its range, a scatter by its target's size.
 
 mlx 0.32's CPU reduction may never return (the stream thread spins) when its input is an empty array made by
 `mx.array(<numpy array>)`, or that same array handed back by a slice that keeps its shape or by a transpose; it
 happens in about half of the processes, whatever the dtype, with or without a step in the slice. So the emitted
 code only reduces when the range is not empty, and gives the identity otherwise. The emitted functions run in
 fresh subprocesses with a timeout, so that a hang fails the test instead of hanging the run.
+
+A write through index arrays into an array with an empty axis raises in mlx ("Updates with shape (1,0,1) are too
+large for array with shape (0)") although it writes nothing: it runs only when the target is not empty.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 import pytest
 
 from tensorlift.codegen import Emitted, function_name
-from tensorlift.codegen.runner import reference
+from tensorlift.codegen.runner import call_emitted, load_function, reference
 from tensorlift.common import DType
 
 from .helpers import build, emitted, require
@@ -122,3 +125,25 @@ def test_mlx_strided_reductions_return_on_empty_arrays() -> None:
                 have = np.asarray(got[out], dtype=np.float64)
                 assert have.shape == value.shape and np.allclose(have, value, rtol=1e-5), (name, n, out, have, value)
 
+
+SCATTER = Program("scatter_rows", "g(w * y + x - y) = img(y, x + 1) - img(y, x)  for y in 0:h, x in 0:w - 1",
+                  {"img": "f32[h, w]", "g": "f32[1]", "h": "i64", "w": "i64"})
+
+
+def test_mlx_writes_through_index_arrays_only_into_a_non_empty_array() -> None:
+    mlx = emitted(SCATTER, "mlx")
+    assert isinstance(mlx, Emitted) and mlx.code.startswith("if g.size:  # an empty array has nothing to write\n    g[")
+    for target in ("numpy", "torch", "jax"):
+        other = emitted(SCATTER, target)
+        assert isinstance(other, Emitted) and not other.code.startswith("if "), other
+    require("mlx")
+    unit, tprogram, sig = build(SCATTER)
+    assert mlx.function is not None
+    fn = load_function(mlx.function, function_name(unit), mlx.imports)
+    rng = np.random.default_rng(3)
+    for h, w in ((3, 1), (0, 4), (3, 2), (2, 5)):
+        inputs = {"img": rng.uniform(-1, 1, size=(h, w)).astype(np.float32),
+                  "g": np.zeros(h * (w - 1), dtype=np.float32), "h": h, "w": w}
+        want = np.asarray(np.asarray(reference(tprogram, inputs, sig)["g"]).tolist(), dtype=np.float64)
+        got = call_emitted(fn, "mlx", ("img", "g", "h", "w"), ("g",), inputs)["g"]
+        assert got.shape == want.shape and np.allclose(got, want, rtol=1e-6), (h, w, got, want)

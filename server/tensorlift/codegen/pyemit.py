@@ -861,7 +861,10 @@ class StatementEmitter:
         self.defined.add(s.target)
         subscript = ", ".join(v.code for v in expanded)
         if tg.setitem:
-            return [f"{s.target}[{subscript}] = {value.code}"]
+            write = f"{s.target}[{subscript}] = {value.code}"
+            if tg.guard_empty and not all(_never_empty(loop.lo, loop.hi) for loop in s.domain):
+                return [f"if {s.target}.size:  # an empty array has nothing to write", f"    {write}"]
+            return [write]
         if tg.name == "jax":
             return [f"{s.target} = {s.target}.at[{subscript}].set({value.code})"]
         shape = "(" + ", ".join(tr._bound(Lin.of(tr.scope.ranges[v][1]).plus(Lin.of(tr.scope.ranges[v][0]).scaled(-1)))

@@ -45,7 +45,8 @@ class PyTarget:
     clip: str = "np.clip({x}, 0, {hi})"  # format with {x}, {hi}: an index array clamped into 0..hi
     # empty arrays, on mlx 0.32: a sum or product of a bare slice runs only when its range is not empty (else the
     # identity), since the CPU reduction may never return when its input is an empty array made by
-    # `mx.array(<numpy array>)` (or that array handed back by a slice or a transpose)
+    # `mx.array(<numpy array>)` (or that array handed back by a slice or a transpose); and a write through index
+    # arrays runs only when its target is not empty, since a scatter into an array with an empty axis raises
     guard_empty: bool = False
 
     def function(self, fn: str) -> str | None:
