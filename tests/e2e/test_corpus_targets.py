@@ -27,10 +27,7 @@ from tensorlift.tensir.parser import parse
 
 CORPUS = Path(__file__).resolve().parents[2] / "benchmarks" / "corpus"
 FILES = sorted(tomllib.loads((CORPUS / "expected.toml").read_text("utf-8")))
-# MLX is left out here: mlx 0.32.4 sometimes never returns from `mx.sum` over a zero-length array sliced with a step
-# (`a[:0:2]`, from hard/blas1/strided_sum.c at n = 0), which would hang the whole run. Its rules and fallbacks keep
-# their differential tests in tests/codegen.
-TARGETS = ("numpy", "torch", "jax", "tensorflow")
+TARGETS = ("numpy", "torch", "jax", "tensorflow", "mlx")
 OPTIONS = LiftOptions(budget=10.0)
 NUMPY_DTYPES = {
     DType.BOOL: np.bool_, DType.I8: np.int8, DType.I16: np.int16, DType.I32: np.int32, DType.I64: np.int64,
