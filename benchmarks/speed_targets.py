@@ -522,10 +522,10 @@ def _run_function(run: Run, lifted: LiftedFile, function: KernelFunction, origin
                 row.cells[variant.key] = dead[variant.key]
                 continue
             # A loop's own times say how its work grows; a rewrite's small-size times are mostly call overhead and
-            # noise, so it is assumed to grow like the loop it replaces (its work is the loop's work).
-            loops = [growth(history[k]) for k in ("loop(A)", "loop(L)")]
-            exponent = growth(history[variant.key]) if variant.key.startswith("loop(") else next(
-                (k for k in loops if k is not None), 1.0)
+            # noise, so it is assumed to grow like the loop it replaces (its work is the loop's work), and like its
+            # own times only when no loop ran at two sizes.
+            grows = [growth(history[k]) for k in ("loop(A)", "loop(L)", variant.key)]
+            exponent = grows[2] if variant.key.startswith("loop(") else next((k for k in grows if k is not None), None)
             guess = estimate(history[variant.key], n, exponent)
             if guess is not None and guess > max_loop:
                 row.cells[variant.key] = "—"
