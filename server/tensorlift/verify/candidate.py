@@ -228,7 +228,11 @@ class CandidateTranslator:
         if coeffs is None:
             coeffs = self._exact_quotient(expr, zero)
         if coeffs is None:
-            raise Unsupported(f"target index {expr} is not affine")
+            from ..tensir.printer import show_expr
+
+            raise Unsupported(f"target index {show_expr(expr)} is not affine in the statement's index variables with "
+                              "integer coefficients (a flattened index with a symbolic stride, such as w * y + x, is "
+                              "not split into dimensions by the prover)")
         present = {v: c for v, c in coeffs.items() if c != 0}
         if any(v not in names for v in present):
             raise Unsupported("a target index uses a variable outside the statement's domain")
@@ -236,7 +240,10 @@ class CandidateTranslator:
         if not present:
             return TargetMap(None, 1, rest)
         if len(present) > 1:
-            raise Unsupported("a target index must be c * var + offset")
+            from ..tensir.printer import show_expr
+
+            raise Unsupported(f"target index {show_expr(expr)} combines several index variables; the prover needs "
+                              "c * var + offset in each dimension")
         ((var, coeff),) = present.items()
         return TargetMap(var, coeff, rest)
 
