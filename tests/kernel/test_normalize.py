@@ -99,8 +99,17 @@ def test_offset_inner_index_splits_only_when_still_in_range():
 def test_a_written_array_with_a_leading_dimension_splits_under_a_stated_assumption():
     fn = normalize(one_array(add(mul(i, n), j), m))  # A[i*n + j] for j < m: rows do not overlap iff m <= n
     assert fn.params[2].rank == 2 and fn.params[2].shape == (None, n)
-    assert set(accesses(fn.body, "A")) <= {(i, j)}
+    assert set(accesses(fn.body, "A")) == {(i, j)}
     assert fn.layout_assumptions == (Bin(BinOp.LE, m, n, DType.BOOL),)
+
+
+def test_a_stride_one_shorter_than_a_size_splits_when_exact():
+    w1 = sub(n, const(1))  # rows of n - 1 elements: A[i*(n - 1) + j] for j < n - 1
+    fn = normalize(one_array(add(mul(i, w1), j), w1))
+    assert fn.params[2].rank == 2 and fn.params[2].shape == (None, w1) and fn.layout_assumptions == ()
+    assert set(accesses(fn.body, "A")) == {(i, j)}
+    fn = normalize(one_array(add(mul(i, w1), j), n))  # j reaches n - 1: rows overlap, no split
+    assert fn.params[2].rank == 1
 
 
 def test_an_array_only_read_through_a_leading_dimension_stays_flat():

@@ -81,13 +81,14 @@ class _Split:
 def normalize(fn: KernelFunction) -> KernelFunction:
     """`fn` with exact flat-index splits applied and index expressions simplified."""
     splits, assumed = _find_splits(fn)
+    loops = loop_vars(fn.body)
 
     def rewrite_indices(array: str, indices: tuple[Expr, ...]) -> tuple[Expr, ...]:
         split = splits.get(array)
         if split is not None and len(indices) == 1:
             poly = to_poly(indices[0])
             assert poly is not None
-            parts = _decompose(poly, split.strides)
+            parts = _decompose(poly, split.strides, loops)
             assert parts is not None
             return tuple(from_poly(p, indices[0].dtype) for p in parts)
         new = tuple(simplify_index(e) for e in indices)
@@ -196,20 +197,19 @@ def _split_for(accesses: list[_Access], loops: frozenset[str], unstable: frozens
                 return None
             strides[stride.terms] = stride
         polys.append((poly, access.ranges))
-    chain = sorted(strides.values(), key=lambda s: (len(s.terms[0][0]), abs(s.terms[0][1])), reverse=True)
+    chain = sorted(strides.values(), key=_magnitude, reverse=True)
     if len(chain) < 2 or chain[-1] != Poly.const(1):
         return None
     if any(key in unstable for s in chain for key in s.atom_keys()):
         return None
     for outer, inner in pairwise(chain):
-        q = outer.divide(inner)
-        if q is None or len(q.terms) != 1:
+        if outer.divide(inner) is None:
             return None
     split = _Split(tuple(chain), accesses[0].indices[0].dtype)
     extents = split.extents
     needs: list[Expr] = []
     for poly, ranges in polys:
-        parts_ = _decompose(poly, split.strides)
+        parts_ = _decompose(poly, split.strides, loops)
         if parts_ is None:
             return None
         for part, extent in zip(parts_[1:], extents, strict=True):
@@ -223,9 +223,18 @@ def _split_for(accesses: list[_Access], loops: frozenset[str], unstable: frozens
     return split, needs
 
 
+def _magnitude(stride: Poly) -> tuple[int, int]:
+    """Orders strides outermost first: by degree, then by the coefficient of a highest-degree term."""
+    degree = max(len(m) for m, _ in stride.terms)
+    return degree, max(abs(c) for m, c in stride.terms if len(m) == degree)
+
+
 def _stride_of(coeff: Poly) -> Poly | None:
-    """The stride a loop variable's coefficient names: its size atoms (`2*n` strides by `n`), or the integer
-    itself when it is a constant (`4*i` strides by 4)."""
+    """The stride a loop variable's coefficient names: its size atoms (`2*n` strides by `n`), the integer itself
+    when it is a constant (`4*i` strides by 4), or a size plus a constant (`y*(w - 1)`: a row one shorter)."""
+    if len(coeff.terms) == 2:
+        (m0, _), (m1, c1) = coeff.terms
+        return coeff if m0 == () and len(m1) == 1 and c1 == 1 else None
     if len(coeff.terms) != 1:
         return None
     (monomial, c), = coeff.terms
@@ -234,9 +243,41 @@ def _stride_of(coeff: Poly) -> Poly | None:
     return Poly.of({monomial: 1}, coeff.atoms)
 
 
-def _decompose(poly: Poly, strides: tuple[Poly, ...]) -> list[Poly] | None:
+def _decompose(poly: Poly, strides: tuple[Poly, ...], loops: frozenset[str]) -> list[Poly] | None:
     """Per dimension, the index whose weighted sum with `strides` is `poly`; each term goes to the outermost
-    stride it is a multiple of."""
+    stride it is a multiple of. A stride of several terms (`w - 1`) divides a loop variable's whole coefficient."""
+    if all(len(s.terms) == 1 for s in strides):
+        return _decompose_terms(poly, strides)
+    linear = linear_in(poly, loops)
+    if linear is None:
+        return None
+    coeffs, rest = linear
+    parts = _decompose_terms(rest, strides)
+    if parts is None:
+        return None
+    atoms = dict(poly.atoms)
+    for var, coeff in coeffs.items():
+        index = Poly((((var,), 1),), ((var, atoms[var]),))
+        for d, stride in enumerate(strides):
+            q = _quotient(coeff, stride)
+            if q is not None:
+                parts[d] = parts[d] + q * index
+                break
+        else:
+            return None
+    return parts
+
+
+def _quotient(poly: Poly, stride: Poly) -> Poly | None:
+    """`poly / stride` when exact: term by term for a one-term stride, else an integer multiple of it."""
+    if len(stride.terms) == 1:
+        return poly.divide(stride)
+    (m, c) = next(t for t in stride.terms if t[0])
+    k, r = divmod(dict(poly.terms).get(m, 0), c)
+    return Poly.const(k) if r == 0 and k != 0 and poly.terms == stride.scale(k).terms else None
+
+
+def _decompose_terms(poly: Poly, strides: tuple[Poly, ...]) -> list[Poly] | None:
     parts = [Poly.const(0) for _ in strides]
     for monomial, c in poly.terms:
         term = Poly.of({monomial: c}, poly.atoms)
