@@ -34,7 +34,9 @@ C part: an int8 source (a matrix product and a dot product with int32 accumulati
 header and run at a few sizes; the outputs must be equal.
 
 Takes about 10 minutes with the default sizes on 2 cores (lifting about 1 minute when the cache is cold, most of
-the rest the loops at n = 10^6); `--quick` (n = 10^3, 10^4) about 2 minutes.
+the rest the loops at n = 10^6); `--quick` (n = 10^3, 10^4) about 3 minutes. Run it on an idle machine: the
+multi-threaded libraries (BLAS behind np.dot and @, torch's intra-op threads) lose milliseconds per call when another
+process holds a core, and the load average printed at the start and the end says how idle it was.
 """
 
 from __future__ import annotations
@@ -340,11 +342,12 @@ def growth(history: list[tuple[int, float]]) -> float | None:
 
 
 def estimate(history: list[tuple[int, float]], n: int, exponent: float | None) -> float | None:
-    """One call's time at n from the last measured size, growing as n^exponent (1.5 when not known yet)."""
+    """One call's time at n from the last measured size, growing as n^exponent (2 when not known yet: an outer
+    product's loop grows so from the first size on, and a linear loop's first estimate is small anyway)."""
     if not history:
         return None
     n1, t1 = history[-1]
-    return t1 * (n / n1) ** (exponent if exponent is not None else 1.5)
+    return t1 * (n / n1) ** (exponent if exponent is not None else 2.0)
 
 
 # ------------------------------------------------------------------------------------------------- comparison
