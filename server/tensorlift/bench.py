@@ -12,7 +12,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ def run_bench(directory: Path, *, budget: float, proof: ProofMode, guidance: Gui
     if as_json:
         print(json.dumps({"corpus": str(directory), "budget": budget, "proof": proof, "guidance": guidance,
                           "seconds": round(elapsed, 1), "families": {k: v.row() for k, v in table.items()},
-                          "units": [o.__dict__ for o in outcomes]}, indent=2))
+                          "units": [asdict(o) for o in outcomes]}, indent=2))
         return 0
     print_table(table, directory, options, elapsed)
     return 0
