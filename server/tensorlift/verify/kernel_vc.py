@@ -274,8 +274,11 @@ class KernelProver:
         if end.done:
             raise Unsupported("a return inside a loop")
         goal = z3.And(*[_same(end.values[h.var], h.at(t + 1)) for h in combo]) if combo else z3.BoolVal(True)
-        outcome = self.search.discharge(Obligation(f"{path}: invariant is preserved by one iteration",
-                                                   self._premises(inner), goal))
+        obligation = Obligation(f"{path}: invariant is preserved by one iteration", self._premises(inner), goal)
+        outcome = self.search.discharge(obligation)
+        if not outcome.ok and outcome.model is None and self.checker is not self.search:
+            # undecided in the search's short time (a loaded machine, a larger body): once more with the full time
+            outcome = self.checker.discharge(obligation)
         if not outcome.ok:
             raise ProofFailure(outcome.reason or "not preserved")
         proved.outcomes.append(outcome)
