@@ -39,7 +39,7 @@ import numpy as np
 
 def saxpy(a, x, y, n):
     y_array = np.asarray(y, dtype=np.float64)
-    y_array[:n] += (a * np.asarray(x)[:n])
+    y_array[:n] += (a * np.asarray(x, dtype=np.float64)[:n])
     if y_array is not y:
         y[:] = y_array.tolist() if isinstance(y, list) else y_array
     return y

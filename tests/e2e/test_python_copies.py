@@ -93,3 +93,21 @@ def test_a_result_shaped_and_typed_like_its_input() -> None:
     a = np.random.default_rng(2).uniform(-1, 1, (4, 3))
     got = lifted(a, 0.1)
     assert got.shape == (4, 3) and np.allclose(got, original(a, 0.1))
+
+
+HEAT = """\
+def heat(u, r):
+    v = list(u)
+    for i, (left, mid, right) in enumerate(zip(u, u[1:], u[2:])):
+        v[i + 1] = mid + r * (left - 2 * mid + right)
+    return v
+"""
+
+
+def test_a_copy_lifted_alone_keeps_the_fractions_the_loop_after_it_stores() -> None:
+    results = lift(HEAT, Language.PYTHON, LiftOptions(budget=20.0, cache_dir=None))
+    assert [r.status for r in results][:1] == [Status.VERIFIED]  # the copy; the zip over slices is not lifted
+    text = apply_edits(HEAT.encode(), [e for r in results if r.status is not Status.NOT_LIFTED for e in r.edits])
+    original, lifted = function(HEAT, "heat"), function(text.decode(), "heat")
+    ints = [0, 0, 10, 0, 0]  # a list of ints: the copy must still hold 2.5, as the list does
+    assert np.asarray(lifted(list(ints), 0.25)).tolist() == original(list(ints), 0.25) == [0, 2.5, 5.0, 2.5, 0]

@@ -714,7 +714,7 @@ class StatementEmitter:
         taken = {p.name for p in self.unit.inputs} | {o.name for o in self.unit.outputs} | set(self.defined)
         temp = free_name(f"{s.target}_array", taken, self.unit.source)
         # the value is computed before it is stored, so the array may alias `s.target` (when that is an array)
-        convert = "np.asarray({x}, dtype={dtype})" if tg.name == "numpy" else tg.asarray
+        convert = tg.asarray
         copy = convert.format(x=s.target, dtype=tg.dtype(s.dtype))
         renamed = t.Statement(temp, s.indices, s.domain, _rename_tensor(s.value, s.target, temp), s.dtype)
         self.defined.add(temp)

@@ -9,8 +9,10 @@ The rule:
   comma, a NumPy-only attribute read, or annotated `np.ndarray` / `torch.Tensor` / ... (the rules are in
   `tensorlift.frontend.py_arrays`, which fills `LiftUnit.known_arrays` from the function).
 - Every other array of a Python unit may be a list (`loose`): emitted code reads it through the target's
-  conversion (`np.asarray(xs)`, `torch.as_tensor(xs, dtype=...)`, `jnp.asarray`, `tf.convert_to_tensor`,
-  `mx.array`), writes into it in place through an array whose values go back with `xs[:] = ....tolist()` (so a
+  conversion to the dtype the proof modelled (`np.asarray(xs, dtype=np.float64)`, `torch.as_tensor(xs, dtype=...)`,
+  `jnp.asarray`, `tf.convert_to_tensor`, `mx.array`): a list of ints the code does not show are ints (an index use,
+  a `list[int]` hint) is computed with as floats, as proved, so an array made from it keeps the fractions later
+  stores put in it; writes into it in place through an array whose values go back with `xs[:] = ....tolist()` (so a
   caller's list is updated in place, as the loop did; an array argument gets the values in place too, and an
   immutable jax / tensorflow tensor is replaced, as those targets do for any array).
 - An array the unit creates (`[0.0] * n`, `[]` + `append`, `np.zeros(n)`) becomes an array of the target: a list

@@ -40,7 +40,10 @@ class PyTarget:
     setitem: bool  # arrays support `x[view] = value`
     gather: bool  # arrays support indexing with broadcast index arrays
     dtypes: tuple[tuple[DType, str], ...]
-    asarray: str = "np.asarray({x})"  # format with {x}, {dtype}: a Python list (or an array) as the target's array
+    # format with {x}, {dtype}: a Python list (or an array) as the target's array, of the dtype the proof modelled
+    # (a list of ints read as floats is float64, as the loop's arithmetic: stores into an array made from it keep
+    # their fractions)
+    asarray: str = "np.asarray({x}, dtype={dtype})"
     to_list: str = "{x}.tolist()"  # format with {x}: an array back to (nested) Python lists of Python numbers
     clip: str = "np.clip({x}, 0, {hi})"  # format with {x}, {hi}: an index array clamped into 0..hi
     # empty arrays, on mlx 0.32: a sum or product of a bare slice runs only when its range is not empty (else the
