@@ -168,3 +168,34 @@ def test_gemmini_refuses_floats_and_python_sources() -> None:
     assert isinstance(floats, Refusal) and "float" in floats.reason
     python = emitted(GEMMINI_PROGRAMS[0], "gemmini", Language.PYTHON)
     assert isinstance(python, Refusal) and "Python" in python.reason
+
+
+DOT_I8 = """\
+#include <stdint.h>
+
+int32_t dot_i8(int n, const int8_t *a, const int8_t *b)
+{
+    int32_t s = 0;
+    for (int i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+"""
+
+
+def test_a_c_source_rewritten_in_place_keeps_its_scalar_result_declared_and_compiles() -> None:
+    from tensorlift.api import lift
+    from tensorlift.edits import apply_edits
+    from tensorlift.options import LiftOptions
+
+    (result,) = lift(DOT_I8, Language.C, LiftOptions(target="gemmini"))
+    assert result.code is not None and "tiled_matmul_auto" in result.code, result.reason
+    rewritten = apply_edits(DOT_I8.encode(), result.edits).decode()
+    original = DOT_I8.replace("dot_i8", "original")
+    main = ("int main(void) {\n    int8_t a[9], b[9];\n"
+            "    for (int i = 0; i < 9; i++) { a[i] = (int8_t)(i * 37 - 120); b[i] = (int8_t)(100 - i * 23); }\n"
+            "    for (int n = 0; n <= 9; n++) printf(\"%d %d\\n\", original(n, a, b), dot_i8(n, a, b));\n"
+            "    return 0;\n}\n")
+    source = "#include <stdio.h>\n" + original + rewritten + main
+    pairs = [tuple(map(int, line.split())) for line in run_c(source).splitlines()]
+    assert len(pairs) == 10 and all(x == y for x, y in pairs), pairs

@@ -225,14 +225,16 @@ def emit_gemmini(unit: k.LiftUnit, program: t.Program, rules: Sequence[Rule]) ->
     used: list[str] = []
     ordered = sorted(rules, key=lambda r: (-r.specificity, r.order))
     extents = unit_extents(unit)
+    redeclared: set[str] = set()
     for s in program.statements:
-        if s.target not in known:
-            declared = _declared(unit, s.target)
-            if s.is_scalar and declared is not None:
-                lines.append(f"{declared} {s.target} = 0;")
-            elif not s.is_scalar:
-                raise Refused(f"{s.target} is allocated by the unit; emit its declaration first (not supported)")
-            known.add(s.target)
+        # a scalar declared in the unit's text (`int32_t s = 0;`) loses its declaration with the loop: declare it
+        declared = _declared(unit, s.target) if s.is_scalar and s.target not in redeclared else None
+        if declared is not None:
+            lines.append(f"{declared} {s.target} = 0;")
+            redeclared.add(s.target)
+        elif s.target not in known and not s.is_scalar:
+            raise Refused(f"{s.target} is allocated by the unit; emit its declaration first (not supported)")
+        known.add(s.target)
         checker = Translator(NUMPY, (), extents, _Scope({loop.var: (loop.lo, loop.hi) for loop in s.domain},
                                                         [loop.var for loop in s.domain]))
         for rule in ordered:
