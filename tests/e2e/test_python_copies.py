@@ -111,3 +111,23 @@ def test_a_copy_lifted_alone_keeps_the_fractions_the_loop_after_it_stores() -> N
     original, lifted = function(HEAT, "heat"), function(text.decode(), "heat")
     ints = [0, 0, 10, 0, 0]  # a list of ints: the copy must still hold 2.5, as the list does
     assert np.asarray(lifted(list(ints), 0.25)).tolist() == original(list(ints), 0.25) == [0, 2.5, 5.0, 2.5, 0]
+
+
+TRANSPOSE = """\
+def transpose(mat):
+    result = []
+    for c in range(len(mat[0])):
+        row = []
+        for r in range(len(mat)):
+            row.append(mat[r][c])
+        result.append(row)
+    return result
+"""
+
+
+def test_a_transposed_result_is_a_new_array_not_a_view_of_the_input() -> None:
+    lifted = function(rewrite(TRANSPOSE), "transpose")
+    mat = np.arange(6.0).reshape(2, 3)
+    result = lifted(mat)
+    mat[0, 0] = 99.0  # the loop built a new matrix: changing the input afterwards does not change it
+    assert np.asarray(result).tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]

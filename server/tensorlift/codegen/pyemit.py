@@ -158,7 +158,7 @@ class Translator:
             code = f"{_paren(v, ATOM)}.T"
         else:
             code = self.target.transpose.format(x=v.code, perm=perm)
-        return Val(code, ordered, ATOM, v.dtype)
+        return Val(code, ordered, ATOM, v.dtype, view=v.view)  # a transposed slice is still a view of its tensor
 
     def expand(self, v: Val, axes: tuple[str, ...]) -> Val:
         """`v` (axes in scope order, a subset of `axes`) padded with None so that it broadcasts against `axes`."""
