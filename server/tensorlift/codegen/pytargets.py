@@ -90,7 +90,7 @@ NUMPY = PyTarget(
     flip="{x}[{rev}]", broadcast="np.broadcast_to({x}, {shape})",
     full="np.full({shape}, {value}, dtype={dtype})", copy="np.array({x})",
     trunc_div="np.sign({a}) * np.sign({b}) * (np.abs({a}) // np.abs({b}))", trunc_mod="np.fmod({a}, {b})",
-    einsum="np.einsum({spec}, {args})", einsum_ints=True, setitem=True, gather=True,
+    einsum="np.einsum({spec}, {args}, optimize=True)", einsum_ints=True, setitem=True, gather=True,
     dtypes=_dtypes("np", "bool_"),
 )
 
