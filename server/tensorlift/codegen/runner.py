@@ -153,8 +153,8 @@ def to_target(target: str, value: Any) -> Any:
             return backend.numpy.asarray(value)
         case "tensorflow":
             return backend.constant(value)
-        case "mlx":
-            return backend.array(value)
+        case "mlx":  # mx.array(<float64 array>) gives float32 unless told
+            return backend.array(value, dtype=backend.float64) if value.dtype == np.float64 else backend.array(value)
     raise ValueError(target)
 
 
