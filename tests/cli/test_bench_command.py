@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_lift_command import DOT_C, PREFIX_PY  # the same dot product and running sum
+
 REPO = Path(__file__).resolve().parents[2]
 
 EXPECTED = """\
@@ -19,25 +21,6 @@ units = [{ function = "dot", expect = "lifted" }]
 family = "sums"
 units = [{ function = "running", expect = "not-lifted" }]
 """
-
-DOT_C = """\
-double dot(const double *a, const double *b, int n) {
-    double s = 0.0;
-    for (int i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-"""
-
-PREFIX_PY = """\
-def running(xs):
-    total = [0.0] * len(xs)
-    total[0] = xs[0]
-    for i in range(1, len(xs)):
-        total[i] = total[i - 1] + xs[i]
-    return total
-"""
-
 
 def corpus(root: Path) -> Path:
     (root / "sums").mkdir()
