@@ -19,7 +19,7 @@ def outcomes(results: list[CaseResult]) -> dict[str, str]:
 
 
 def test_bundled_pack_examples_all_match_or_skip_with_a_reason() -> None:
-    results = run_pack_tests([bundled_rules()], targets=("numpy", "gemmini"), trials=3)
+    results = run_pack_tests([bundled_rules()], trials=3)  # every target: a backend not installed is skipped
     assert results and all(r.outcome in ("matched", "skipped") for r in results), [
         (r.rule, r.outcome, r.detail) for r in results if r.outcome != "matched"]
     assert all(r.detail for r in results if r.outcome == "skipped")

@@ -131,3 +131,24 @@ def test_a_transposed_result_is_a_new_array_not_a_view_of_the_input() -> None:
     result = lifted(mat)
     mat[0, 0] = 99.0  # the loop built a new matrix: changing the input afterwards does not change it
     assert np.asarray(result).tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+
+
+LAGGED = """\
+double lagged(const double *x, int n, int lag)
+{
+    double r = 0.0;
+    for (int i = 0; i < n - lag; i++)
+        r += x[i] * x[i + lag];
+    return r;
+}
+"""
+
+
+def test_a_slice_bound_that_goes_negative_when_the_range_is_empty_is_clamped() -> None:
+    (result,) = lift(LAGGED, Language.C, LiftOptions(budget=20.0, cache_dir=None))
+    assert result.module is not None and result.status is not Status.NOT_LIFTED, result.reason
+    lagged = function(result.module, "lagged_0")
+    x = np.arange(1.0, 7.0)
+    for n, lag in ((6, 2), (6, 6), (3, 5), (0, 1)):  # lag > n: the loop runs zero times, the sum is 0
+        want = sum(x[i] * x[i + lag] for i in range(n - lag))
+        assert lagged(x, n, lag) == want, (n, lag)

@@ -236,10 +236,10 @@ class Translator:
         return parts, axes, flips, explicit
 
     def _bound(self, lin: Lin) -> str:
-        """A slice bound; one that can be negative when the range is empty (`n - 2`) is clamped at 0, since a
-        negative bound would count from the end."""
+        """A slice bound; one that can be negative when the range is empty (`n - 2`, `n - lag`) is clamped at 0,
+        since a negative bound would count from the end (sizes, the atoms here, are non-negative)."""
         code = self.lin_code(lin)
-        if lin.terms and lin.const < 0:
+        if lin.terms and (lin.const < 0 or any(coef < 0 for _, _, coef in lin.terms)):
             return f"max({code}, 0)"
         return code
 
