@@ -152,3 +152,17 @@ def test_a_slice_bound_that_goes_negative_when_the_range_is_empty_is_clamped() -
     for n, lag in ((6, 2), (6, 6), (3, 5), (0, 1)):  # lag > n: the loop runs zero times, the sum is 0
         want = sum(x[i] * x[i + lag] for i in range(n - lag))
         assert lagged(x, n, lag) == want, (n, lag)
+
+
+ZIPPED = """\
+def zipped_dot(u, v):
+    s = 0.0
+    for a, b in zip(u, v):
+        s += a * b
+    return s
+"""
+
+
+def test_zip_stops_at_the_shorter_sequence_in_the_rewrite_too() -> None:
+    lifted = function(rewrite(ZIPPED), "zipped_dot")
+    assert lifted([1.0, 2.0, 3.0], [4.0, 5.0]) == 14.0 and lifted([1.0], [2.0, 3.0]) == 2.0

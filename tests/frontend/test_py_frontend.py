@@ -227,7 +227,7 @@ def test_enumerate_and_zip() -> None:
     """)
     assert isinstance(first, For) and first.var == "i" and first.stop == Dim("a", 0)
     assert first.body == (assign(Store("out", (v("i"),), F64), b(BinOp.MUL, ld("a", v("i")), c(2.0))),)
-    assert isinstance(second, For) and second.stop == Dim("a", 0)
+    assert isinstance(second, For) and second.stop == b(BinOp.MIN, Dim("a", 0), Dim("b", 0), I64)  # the shorter
     k = v(second.var)
     update = b(BinOp.ADD, ld("out", c(0)), b(BinOp.MUL, ld("a", k), ld("b", k)))
     assert second.body == (assign(Store("out", (c(0),), F64), update),)

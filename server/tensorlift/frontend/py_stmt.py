@@ -7,8 +7,24 @@ from collections.abc import Callable
 
 from tree_sitter import Node
 
-from ..common import DType, Span
-from ..kernel.nodes import Alloc, Assign, Const, Dim, Expr, For, If, Load, Return, Stmt, Store, Unsupported, Var, VarRef
+from ..common import BinOp, DType, Span
+from ..kernel.nodes import (
+    Alloc,
+    Assign,
+    Bin,
+    Const,
+    Dim,
+    Expr,
+    For,
+    If,
+    Load,
+    Return,
+    Stmt,
+    Store,
+    Unsupported,
+    Var,
+    VarRef,
+)
 from . import py_append, py_arith
 from .py_alloc import CopySpec, allocation, copy_of
 from .py_context import Binding, CondFrame, Ctx, LocalArray, LoopFrame, Unsup, View, quote
@@ -534,7 +550,10 @@ def _sequence(ctx: Ctx, node: Node) -> tuple[Expr, Maker]:
         args = named_children(arguments) if arguments is not None else []
         if name == "builtins.zip" and args and all(a.type != "keyword_argument" for a in args):
             parts = [_sequence(ctx, a) for a in args]
-            return parts[0][0], lambda i: tuple(make(i) for _, make in parts)
+            length = parts[0][0]
+            for other, _ in parts[1:]:  # zip stops at the shortest sequence
+                length = Bin(BinOp.MIN, length, other, DType.I64)
+            return length, lambda i: tuple(make(i) for _, make in parts)
         if name == "builtins.enumerate" and len(args) == 1:
             length, make = _sequence(ctx, args[0])
             return length, lambda i: (i, make(i))
