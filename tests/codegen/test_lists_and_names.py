@@ -187,6 +187,28 @@ REBOUND = b"""def axpy(alpha, x, y: np.ndarray):
 """
 
 
+TWO_PASSES = """import numpy as np
+
+
+def normalise(z, n):
+    e = np.zeros(n)
+    for i in range(n):
+        e[i] = z[i] * 2.0
+    p = [0.0] * n
+    for i in range(n):
+        p[i] = e[i] / 4.0
+    return p
+"""
+
+
+def test_a_local_made_once_by_an_array_constructor_is_an_array_in_later_loops() -> None:
+    *_, second = parse_source(TWO_PASSES.encode(), Language.PYTHON, "test").units
+    assert "e" in second.known_arrays and list_arrays(second) == frozenset()
+    rebound = TWO_PASSES.replace("    p = [0.0] * n\n", "    e = list(e)\n    p = [0.0] * n\n")
+    *_, second = parse_source(rebound.encode(), Language.PYTHON, "test").units
+    assert "e" not in second.known_arrays and list_arrays(second) == {"e"}
+
+
 def test_the_function_shows_which_parameters_are_arrays() -> None:
     annotated = only_unit(ANNOTATED, Language.PYTHON)
     assert annotated.known_arrays == {"x", "y"} and list_arrays(annotated) == {"ys"}

@@ -12,12 +12,14 @@ generator must know which, because `xs * k` repeats a list and `hidden += skip` 
    `tf.Tensor`, `mx.array`; not `list`, `Sequence` or `ArrayLike`, which admit lists).
 
 Rules 1-3 apply to the unit's own text; for a parameter the function never rebinds they apply to the whole
-function's text (the parameter is the same object everywhere in it), and so does rule 4.
+function's text (the parameter is the same object everywhere in it), and so does rule 4. A local the function
+assigns exactly once, from an array constructor (rule 1), is an array everywhere after that assignment.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from tree_sitter import Node
 
@@ -85,3 +87,43 @@ def known_array_params(annotations: dict[str, Node | None], body: Node | None, r
     source = text(body) if body is not None else ""
     return frozenset(name for name, annotation in annotations.items() if name not in rebound
                      and (array_annotation(annotation) or known_array(source, name)))
+
+
+def known_array_locals(body: Node | None, params: set[str]) -> frozenset[str]:
+    """The locals assigned exactly once in the function, from an array constructor (`e = np.zeros(n)`)."""
+    if body is None:
+        return frozenset()
+    source = text(body)
+    counts = _assignments(body)
+    return frozenset(name for name, count in counts.items()
+                     if count == 1 and name not in params and _made_by_constructor(source, name))
+
+
+def _made_by_constructor(source: str, name: str) -> bool:
+    makers = "|".join(_MAKERS)
+    return re.search(rf"(?<![\w.]){re.escape(name)}\s*=\s*[\w.]+\.(?:{makers})\s*\(", source) is not None
+
+
+_NEW_SCOPES = ("function_definition", "class_definition", "lambda")
+_BINDERS = ("assignment", "augmented_assignment", "for_statement", "named_expression", "with_item")
+
+
+def _assignments(body: Node) -> Counter[str]:
+    """How many times each name is bound in `body` (assignments, augmented ones, loop targets), outside nested
+    functions and classes."""
+    counts: Counter[str] = Counter()
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in _BINDERS:
+            target = node.child_by_field_name("left") or node.child_by_field_name("name")
+            targets = [target] if target is not None else [node]  # `with ... as x`: every name in the item
+            while targets:
+                current = targets.pop()
+                if current.type == "identifier":
+                    counts[text(current)] += 1
+                elif current.type in ("pattern_list", "tuple_pattern", "list_pattern", "as_pattern", "with_item",
+                                      "as_pattern_target"):
+                    targets.extend(current.named_children)
+        stack.extend(c for c in node.named_children if c.type not in _NEW_SCOPES)
+    return counts

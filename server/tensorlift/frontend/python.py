@@ -26,7 +26,7 @@ from tree_sitter import Node
 from ..common import Language, SourceError
 from ..kernel.nodes import KernelFunction, Param, Unsupported
 from . import py_append
-from .py_arrays import known_array_params
+from .py_arrays import known_array_locals, known_array_params
 from .py_context import Ctx, Facts, quote
 from .py_stmt import block
 from .py_syntax import ModuleInfo, module_info, named_children, parse, span, syntax_errors, text
@@ -81,7 +81,7 @@ def _function(node: Node, name: str, is_method: bool, info: ModuleInfo, path: st
         annotations[pname] = annotation
     body = node.child_by_field_name("body")
     translated = _translate(name, node, body, hints, info, path, is_module=False)
-    known = known_array_params(annotations, body, _assigned(body))
+    known = known_array_params(annotations, body, _assigned(body)) | known_array_locals(body, set(annotations))
     translated = dataclasses.replace(translated, known_arrays=known)
     broken = [c for c in node.children if c.type != "block" and (c.has_error or c.is_missing)]
     if not broken:
